@@ -1,0 +1,125 @@
+/**
+ * The `capsim` command line. Each command parses its input at the edge, runs library
+ * code, and prints; this is the only place that maps errors to exit codes:
+ * 0 ok, 1 the run failed, 2 bad input (with a message naming what was wrong, no stack).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { runScenario, scenarioWarnings, summarizeRuns } from '../experiment/index.js';
+import { InputError, parseScenario, type Scenario } from '../scenario/index.js';
+import { defaultScenarioPath, packageVersion, processIo, readInputFile, type CliIo } from './io.js';
+import { renderRunTable } from './run-table.js';
+
+export const EXIT_OK = 0;
+export const EXIT_RUN_FAILED = 1;
+export const EXIT_BAD_INPUT = 2;
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number >= 1, got "${value}".`);
+    return n;
+  };
+}
+
+function nonNegativeInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0, got "${value}".`);
+    return n;
+  };
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Reads and validates a scenario file, or the built-in default when none is named. */
+export function loadScenario(file: string | undefined, overrides: readonly string[]): { scenario: Scenario; source: string } {
+  const source = file ?? defaultScenarioPath();
+  const text = readInputFile(source, 'scenario file');
+  return { scenario: parseScenario(text, file ?? 'the built-in default scenario', { overrides }), source };
+}
+
+function buildProgram(io: CliIo): Command {
+  const program = new Command();
+  program
+    .name('capsim')
+    .description('Simulate LLM serving plans and price each successful request.')
+    .version(packageVersion())
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('run')
+    .description('run every plan of a scenario over Monte Carlo seeds and summarize (default: the built-in scenario)')
+    .argument('[scenario]', 'scenario file (YAML or JSON)')
+    .option('--seeds <n>', 'number of Monte Carlo runs (overrides the scenario)', positiveInt('--seeds'))
+    .option('--seed <s>', 'base seed: runs use s, s+1, … (overrides the scenario)', nonNegativeInt('--seed'))
+    .option('--set <path=value>', 'override a scenario field, e.g. workload.arrivals.rate=9.5 (repeatable)', collect, [])
+    .option('--json', 'print one JSON document to stdout and nothing else')
+    .option('--out <dir>', 'also write results.json into this folder')
+    .action((file: string | undefined, opts: { seeds?: number; seed?: number; set: string[]; json?: boolean; out?: string }) => {
+      const { scenario } = loadScenario(file, opts.set);
+      const warnings = scenarioWarnings(scenario);
+      if (!opts.json) for (const w of warnings) io.stderr(`warning: ${w}\n`);
+      const bar = io.interactive && !opts.json ? new SingleBar({ format: 'simulating {bar} {value}/{total} runs', clearOnComplete: true, stream: process.stderr }) : undefined;
+      const runs = runScenario(scenario, {
+        ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        onProgress: (done, total) => {
+          if (!bar) return;
+          if (done === 1) bar.start(total, 0);
+          bar.update(done);
+          if (done === total) bar.stop();
+        },
+      });
+      const summary = summarizeRuns(runs, packageVersion(), warnings);
+      const json = JSON.stringify(summary, null, 2) + '\n';
+      if (opts.out) {
+        mkdirSync(opts.out, { recursive: true });
+        writeFileSync(join(opts.out, 'results.json'), json);
+      }
+      if (opts.json) io.stdout(json);
+      else {
+        io.stdout(renderRunTable({ ...summary, warnings: [] }));
+        if (opts.out) io.stdout(`\nwrote ${join(opts.out, 'results.json')}\n`);
+      }
+    });
+
+  program
+    .command('validate')
+    .description('check a scenario file and print what it resolves to')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--set <path=value>', 'override a scenario field before checking (repeatable)', collect, [])
+    .action((file: string, opts: { set: string[] }) => {
+      const { scenario } = loadScenario(file, opts.set);
+      for (const w of scenarioWarnings(scenario)) io.stderr(`warning: ${w}\n`);
+      io.stdout(`${file}: valid scenario "${scenario.name}" with ${scenario.plans.length} plan(s): ${scenario.plans.map((p) => p.name).join(', ')}\n`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version print and exit 0; anything else commander rejects is bad input.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
+    }
+    if (error instanceof InputError) {
+      io.stderr(`capsim: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`capsim: the run failed: ${message}\n`);
+    if (process.env['CAPSIM_DEBUG'] && error instanceof Error) io.stderr(`${error.stack}\n`);
+    return EXIT_RUN_FAILED;
+  }
+}

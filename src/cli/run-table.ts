@@ -1,0 +1,35 @@
+/**
+ * The readable answer of `capsim run`: one column per plan, one row per figure.
+ */
+import type { RunSummary } from '../experiment/index.js';
+import { formatDuration } from '../scenario/index.js';
+import { meanCi, num, pct, secs, table } from './format.js';
+
+export function renderRunTable(summary: RunSummary): string {
+  const { scenario, seeds, plans } = summary;
+  const head =
+    `capsim run: ${scenario.name} — ${seeds.length} run${seeds.length === 1 ? '' : 's'} (seeds ${seeds[0]}..${seeds[seeds.length - 1]}), ` +
+    `horizon ${formatDuration(scenario.horizon)}${scenario.warmup > 0 ? `, warmup ${formatDuration(scenario.warmup)} not counted` : ''}\n` +
+    `figures are mean ± 95% CI half-width over runs; latencies are pooled over all runs\n\n`;
+  const latency = (pick: (p: (typeof plans)[number]) => { mean: number; p50: number; p90: number; p99: number }) =>
+    plans.map((p) => {
+      const l = pick(p);
+      return `${secs(l.mean)} / ${secs(l.p50)} / ${secs(l.p99)}`;
+    });
+  const rows: string[][] = [
+    ['requests arrived', ...plans.map((p) => meanCi(p.requests.arrived))],
+    ['succeeded', ...plans.map((p) => meanCi(p.requests.succeeded))],
+    ['failed', ...plans.map((p) => meanCi(p.requests.failed))],
+    ['  rejected (queue full)', ...plans.map((p) => meanCi(p.failedBy.rejected))],
+    ['  timed out in queue', ...plans.map((p) => meanCi(p.failedBy.timedOut))],
+    ['in flight at horizon', ...plans.map((p) => meanCi(p.requests.inFlight))],
+    ['success rate', ...plans.map((p) => meanCi(p.successRate, (x) => pct(x, 2)))],
+    ['queue wait mean / p50 / p99', ...latency((p) => p.latency.queueWait)],
+    ['end-to-end mean / p50 / p99', ...latency((p) => p.latency.e2e)],
+    ['utilization', ...plans.map((p) => meanCi(p.utilization, (x) => pct(x)))],
+    ['queue length (time avg)', ...plans.map((p) => meanCi(p.queueLength))],
+  ];
+  let text = head + table(['', ...plans.map((p) => p.name)], rows);
+  if (summary.warnings.length > 0) text += '\n' + summary.warnings.map((w) => `warning: ${w}`).join('\n') + '\n';
+  return text;
+}

@@ -1,0 +1,12 @@
+/**
+ * capsim as a library. Data flows left to right through these folders:
+ * random, engine, metrics → scenario → workload → fleet → experiment → cli.
+ * A typical use: `parseScenario(text, name)` → `runScenario(scenario)` → `summarizeRuns(...)`.
+ */
+export * from './random/index.js';
+export * from './engine/index.js';
+export * from './metrics/index.js';
+export * from './scenario/index.js';
+export * from './workload/index.js';
+export * from './fleet/index.js';
+export * from './experiment/index.js';

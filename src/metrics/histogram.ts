@@ -1,0 +1,118 @@
+/**
+ * A streaming latency histogram with log-spaced buckets.
+ *
+ * Memory is fixed (about 1,600 counters) whatever the number of values. Bucket edges grow
+ * by a factor GROWTH = 1.02 from MIN_VALUE; a value is reported as its bucket's geometric
+ * midpoint, so a quantile is within ±1% of the true value (plus at most MIN_VALUE
+ * absolutely, for values below MIN_VALUE). The mean is exact. Histograms merge by
+ * adding counts, so runs can be pooled.
+ *
+ * Imports nothing of the domain.
+ */
+export const MIN_VALUE = 1e-6;
+export const MAX_VALUE = 1e8;
+export const GROWTH = 1.02;
+const LOG_GROWTH = Math.log(GROWTH);
+/** Bucket 0 holds values below MIN_VALUE; the last bucket holds values above MAX_VALUE. */
+export const BUCKETS = Math.ceil(Math.log(MAX_VALUE / MIN_VALUE) / LOG_GROWTH) + 2;
+
+export interface LatencySummary {
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  count: number;
+}
+
+export class LogHistogram {
+  readonly counts = new Float64Array(BUCKETS);
+  count = 0;
+  sum = 0;
+  min = Infinity;
+  max = -Infinity;
+
+  record(value: number): void {
+    let bucket: number;
+    if (value < MIN_VALUE) bucket = 0;
+    else {
+      bucket = 1 + Math.floor(Math.log(value / MIN_VALUE) / LOG_GROWTH);
+      if (bucket >= BUCKETS) bucket = BUCKETS - 1;
+    }
+    this.counts[bucket]!++;
+    this.count++;
+    this.sum += value;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+  }
+
+  merge(other: LogHistogram): void {
+    for (let i = 0; i < BUCKETS; i++) this.counts[i]! += other.counts[i]!;
+    this.count += other.count;
+    this.sum += other.sum;
+    if (other.min < this.min) this.min = other.min;
+    if (other.max > this.max) this.max = other.max;
+  }
+
+  mean(): number {
+    return this.count === 0 ? NaN : this.sum / this.count;
+  }
+
+  /** Nearest-rank quantile, q in [0, 1]; NaN when empty. */
+  quantile(q: number): number {
+    if (this.count === 0) return NaN;
+    const rank = Math.max(1, Math.ceil(q * this.count));
+    let seen = 0;
+    for (let i = 0; i < BUCKETS; i++) {
+      seen += this.counts[i]!;
+      if (seen >= rank) return this.clamp(bucketValue(i));
+    }
+    return this.max;
+  }
+
+  summary(): LatencySummary {
+    return {
+      mean: this.mean(),
+      p50: this.quantile(0.5),
+      p90: this.quantile(0.9),
+      p99: this.quantile(0.99),
+      p999: this.quantile(0.999),
+      count: this.count,
+    };
+  }
+
+  /** Plain data for crossing a worker boundary: only non-empty buckets. */
+  toJSON(): SerializedHistogram {
+    const buckets: [number, number][] = [];
+    for (let i = 0; i < BUCKETS; i++) if (this.counts[i]! > 0) buckets.push([i, this.counts[i]!]);
+    return { count: this.count, sum: this.sum, min: this.min, max: this.max, buckets };
+  }
+
+  static fromJSON(data: SerializedHistogram): LogHistogram {
+    const h = new LogHistogram();
+    for (const [i, n] of data.buckets) h.counts[i] = n;
+    h.count = data.count;
+    h.sum = data.sum;
+    h.min = data.count === 0 ? Infinity : data.min;
+    h.max = data.count === 0 ? -Infinity : data.max;
+    return h;
+  }
+
+  private clamp(v: number): number {
+    return v < this.min ? this.min : v > this.max ? this.max : v;
+  }
+}
+
+export interface SerializedHistogram {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  buckets: [number, number][];
+}
+
+/** The value a bucket stands for: 0 for the underflow bucket, else its geometric midpoint. */
+function bucketValue(bucket: number): number {
+  if (bucket === 0) return 0;
+  return MIN_VALUE * Math.pow(GROWTH, bucket - 0.5);
+}

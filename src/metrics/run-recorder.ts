@@ -1,0 +1,54 @@
+/**
+ * What one run records about its requests: how each counted request ended, and its
+ * latencies. A request counts when it arrives at or after the warmup; earlier requests
+ * are simulated (they load the system) but not recorded.
+ *
+ * Every counted request ends exactly once: succeeded, failed (with a reason), or still
+ * in flight at the horizon. `inFlight` is reported by the backends at the end of the
+ * run and checked against the counters (conservation), never derived from them.
+ *
+ * Imports nothing of the domain.
+ */
+import { LogHistogram } from './histogram.js';
+
+export const FAILURE_REASONS = ['rejected', 'timedOut', 'errored'] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+export class RunRecorder {
+  arrived = 0;
+  succeeded = 0;
+  readonly failed: Record<FailureReason, number> = { rejected: 0, timedOut: 0, errored: 0 };
+  readonly queueWait = new LogHistogram();
+  readonly e2e = new LogHistogram();
+
+  constructor(readonly warmup: number) {}
+
+  counts(arrivalTime: number): boolean {
+    return arrivalTime >= this.warmup;
+  }
+
+  onArrival(arrivalTime: number): void {
+    if (arrivalTime >= this.warmup) this.arrived++;
+  }
+
+  /** A request left the queue and began service (only served requests have a queue wait). */
+  onStart(arrivalTime: number, startTime: number): void {
+    if (arrivalTime >= this.warmup) this.queueWait.record(startTime - arrivalTime);
+  }
+
+  onSuccess(arrivalTime: number, endTime: number): void {
+    if (arrivalTime < this.warmup) return;
+    this.succeeded++;
+    this.e2e.record(endTime - arrivalTime);
+  }
+
+  onFailure(arrivalTime: number, reason: FailureReason): void {
+    if (arrivalTime >= this.warmup) this.failed[reason]++;
+  }
+
+  failedTotal(): number {
+    let n = 0;
+    for (const r of FAILURE_REASONS) n += this.failed[r];
+    return n;
+  }
+}

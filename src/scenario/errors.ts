@@ -1,0 +1,85 @@
+/**
+ * Errors about what the user gave us. Library code throws these; only cli/ maps them to
+ * an exit code (2). Each names where the problem is, what was there and what was expected.
+ */
+
+/** One problem in a scenario: the field's path (as `--set` spells it), its value, what was expected. */
+export interface FieldProblem {
+  readonly path: string;
+  readonly value: unknown;
+  readonly expected: string;
+}
+
+/** Bad input of any kind; its message is complete and meant for the user as is. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+export class ScenarioError extends InputError {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly FieldProblem[],
+  ) {
+    super(formatProblems(source, problems));
+    this.name = 'ScenarioError';
+  }
+}
+
+export function showValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) {
+    const text = JSON.stringify(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  }
+  return String(value);
+}
+
+export function formatProblem(p: FieldProblem): string {
+  return `${p.path === '' ? '(top level)' : p.path}: got ${showValue(p.value)}, expected ${p.expected}`;
+}
+
+function formatProblems(source: string, problems: readonly FieldProblem[]): string {
+  const head = `${source} is not a valid scenario`;
+  if (problems.length === 1) return `${head}: ${formatProblem(problems[0]!)}.`;
+  return `${head}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`;
+}
+
+/** The known name closest to `name` by edit distance, if it is close enough to be a likely typo. */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** The few known names nearest to `name`, nearest first. */
+export function nearest(name: string, known: readonly string[], count = 3): string[] {
+  return known
+    .map((k) => ({ k, d: editDistance(name.toLowerCase(), k.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))
+    .slice(0, count)
+    .map((x) => x.k);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}

@@ -1,0 +1,137 @@
+/**
+ * From text to a validated `Scenario`: YAML or JSON (YAML's parser reads both, with line
+ * and column on a syntax error), then `--set` overrides, then the zod grammar. Every
+ * problem becomes a `FieldProblem` naming the field's path, its value and what was
+ * expected. Pure: reading files is the caller's job.
+ */
+import { parseDocument, parse as parseYamlValue } from 'yaml';
+import type { z } from 'zod';
+import { closest, InputError, ScenarioError, type FieldProblem } from './errors.js';
+import { scenario as scenarioSchema, type Scenario } from './schema.js';
+
+export interface ParseOptions {
+  /** `path=value` overrides, applied in order before validation. */
+  readonly overrides?: readonly string[];
+}
+
+/** Parses and validates scenario text; `source` names it in messages (a file name). */
+export function parseScenario(text: string, source: string, options: ParseOptions = {}): Scenario {
+  const raw = parseScenarioText(text, source);
+  for (const override of options.overrides ?? []) applyOverride(raw, override);
+  return validateScenario(raw, source);
+}
+
+/** YAML or JSON text to plain data; a syntax error names line and column. */
+export function parseScenarioText(text: string, source: string): unknown {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0]!;
+    const at = error.linePos?.[0];
+    const where = at ? `line ${at.line}, column ${at.col}` : 'an unknown position';
+    const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
+    throw new InputError(`${source} is not valid YAML or JSON: at ${where}: ${what}.`);
+  }
+  const value = doc.toJS();
+  if (value === null || value === undefined) throw new InputError(`${source} is empty: expected a scenario (name, horizon, workload, plans).`);
+  return value;
+}
+
+/** Validates plain data against the grammar. */
+export function validateScenario(raw: unknown, source: string): Scenario {
+  const result = scenarioSchema.safeParse(raw, { reportInput: true });
+  if (result.success) return result.data;
+  throw new ScenarioError(source, result.error.issues.flatMap(toProblems));
+}
+
+/** Applies one `path=value` override in place. The value is read as YAML (9.5, true, 3h, [1, 2]). */
+export function applyOverride(raw: unknown, override: string): void {
+  const eq = override.indexOf('=');
+  if (eq <= 0) throw new InputError(`--set ${override}: expected path=value, for example workload.arrivals.rate=9.5.`);
+  const path = override.slice(0, eq).trim();
+  const value: unknown = parseYamlValue(override.slice(eq + 1));
+  const keys = path.split('.');
+  if (typeof raw !== 'object' || raw === null) throw new InputError(`--set ${path}: the scenario is not an object.`);
+  let node = raw as Record<string, unknown>;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const key = keys[i]!;
+    let next = node[key];
+    if (next === undefined) {
+      next = /^\d+$/.test(keys[i + 1]!) ? [] : {};
+      node[key] = next;
+    }
+    if (typeof next !== 'object' || next === null) {
+      throw new InputError(`--set ${path}: ${keys.slice(0, i + 1).join('.')} is ${JSON.stringify(next)}, not an object or list, so it has no field ${keys[i + 1]}.`);
+    }
+    node = next as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]!] = value;
+}
+
+/** Every field name the grammar knows, for did-you-mean on unknown fields. */
+const KNOWN_FIELDS = [...collectFieldNames(scenarioSchema)].sort();
+
+function toProblems(issue: z.core.$ZodIssue): FieldProblem[] {
+  const path = issue.path.map(String).join('.');
+  const at = (key: string) => (path === '' ? key : `${path}.${key}`);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const input = (issue.input ?? {}) as Record<string, unknown>;
+      return issue.keys.map((key) => {
+        const guess = closest(key, KNOWN_FIELDS);
+        return {
+          path: at(key),
+          value: input[key],
+          expected: `no field named "${key}" here${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        };
+      });
+    }
+    case 'invalid_type':
+      return [{ path, value: issue.input, expected: issue.input === undefined ? `a value (${article(issue.expected)} is required)` : article(issue.expected) }];
+    case 'too_small':
+      return [{ path, value: issue.input, expected: bound(issue.origin, issue.inclusive ? '>=' : '>', issue.minimum) }];
+    case 'too_big':
+      return [{ path, value: issue.input, expected: bound(issue.origin, issue.inclusive ? '<=' : '<', issue.maximum) }];
+    case 'invalid_value':
+      return [{ path, value: issue.input, expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}` }];
+    case 'invalid_union': {
+      if ('discriminator' in issue && issue.discriminator) {
+        const options = (issue as { options?: unknown[] }).options ?? [];
+        const input = issue.input as Record<string, unknown> | undefined;
+        return [{ path, value: input?.[issue.discriminator] ?? issue.input, expected: `one of ${options.map((o) => JSON.stringify(o)).join(', ')}` }];
+      }
+      return [{ path, value: issue.input, expected: issue.message }];
+    }
+    default:
+      return [{ path, value: issue.input, expected: issue.message }];
+  }
+}
+
+function article(type: string): string {
+  if (type === 'int') return 'an integer';
+  if (type === 'array') return 'a list';
+  if (type === 'object') return 'an object (a map of fields)';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+function bound(origin: string, op: string, limit: number | bigint): string {
+  if (origin === 'array') return `a list with ${op === '>=' ? 'at least' : op === '<=' ? 'at most' : op} ${limit} item${limit === 1 ? '' : 's'}`;
+  if (origin === 'string') return `text with ${op === '>=' ? 'at least' : 'at most'} ${limit} character${limit === 1 ? '' : 's'}`;
+  return `${origin === 'int' ? 'an integer' : 'a number'} ${op} ${limit}`;
+}
+
+/** Walks a zod schema's definition and gathers every object field name. */
+function collectFieldNames(schema: unknown, into = new Set<string>(), seen = new Set<unknown>()): Set<string> {
+  if (typeof schema !== 'object' || schema === null || seen.has(schema)) return into;
+  seen.add(schema);
+  const def = (schema as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+  if (!def) return into;
+  const shape = def['shape'] as Record<string, unknown> | undefined;
+  if (shape) for (const [key, child] of Object.entries(shape)) {
+    into.add(key);
+    collectFieldNames(child, into, seen);
+  }
+  for (const key of ['innerType', 'element', 'in', 'out', 'schema']) collectFieldNames(def[key], into, seen);
+  const options = def['options'];
+  if (Array.isArray(options)) for (const option of options) collectFieldNames(option, into, seen);
+  return into;
+}
