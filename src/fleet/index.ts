@@ -3,3 +3,4 @@
  * fleet (one request per replica at a time), the mode checked against queueing theory.
  */
 export * from './server-fleet.js';
+export * from './queueing-theory.js';

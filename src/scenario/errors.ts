@@ -53,7 +53,8 @@ export function closest(name: string, known: readonly string[]): string | undefi
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    // Ties go to the candidate of the same length (a typo more often swaps than drops a letter).
+    const d = editDistance(name.toLowerCase(), candidate.toLowerCase()) + (candidate.length === name.length ? 0 : 0.5);
     if (d < bestDistance) {
       bestDistance = d;
       best = candidate;

@@ -23,12 +23,12 @@ export function parseScenario(text: string, source: string, options: ParseOption
 
 /** YAML or JSON text to plain data; a syntax error names line and column. */
 export function parseScenarioText(text: string, source: string): unknown {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     const error = doc.errors[0]!;
     const at = error.linePos?.[0];
     const where = at ? `line ${at.line}, column ${at.col}` : 'an unknown position';
-    const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
+    const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw new InputError(`${source} is not valid YAML or JSON: at ${where}: ${what}.`);
   }
   const value = doc.toJS();

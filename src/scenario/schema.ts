@@ -12,7 +12,7 @@ import { DURATION_PATTERN, parseDuration } from './duration.js';
 
 const EXPECTED_DURATION = 'a duration: seconds as a number, or a string like 90s, 15m, 3h, 30d';
 
-const durationInput = z.union([z.number().nonnegative(), z.string().regex(DURATION_PATTERN)], {
+const durationInput = z.union([z.number().nonnegative({ error: EXPECTED_DURATION }), z.string().regex(DURATION_PATTERN, { error: EXPECTED_DURATION })], {
   error: EXPECTED_DURATION,
 });
 /** Seconds, >= 0. */

@@ -1,0 +1,127 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { capsim, SMALL_SCENARIO, tempFile } from '../support/cli.js';
+
+describe('capsim run', () => {
+  const file = tempFile('small.yaml', SMALL_SCENARIO);
+
+  test('prints a table per plan and exits 0', async () => {
+    const r = await capsim('run', file);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('capsim run: small');
+    expect(r.stdout).toMatch(/success rate/);
+    expect(r.stdout).toMatch(/five/);
+  });
+
+  test('--json prints one JSON document with the documented fields and nothing else', async () => {
+    const r = await capsim('run', file, '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout);
+    const plan = doc.plans[0];
+    expect(plan.name).toBe('five');
+    for (const key of ['arrived', 'succeeded', 'failed', 'inFlight']) {
+      expect(Object.keys(plan.requests[key]).sort()).toEqual(['ci95', 'mean', 'p5', 'p50', 'p95', 'sd']);
+    }
+    expect(plan.requests.arrived.mean).toBeCloseTo(plan.requests.succeeded.mean + plan.requests.failed.mean + plan.requests.inFlight.mean, 6);
+    for (const key of ['queueWait', 'e2e']) for (const q of ['mean', 'p50', 'p90', 'p99']) expect(typeof plan.latency[key][q]).toBe('number');
+    expect(plan.successRate.mean).toBeGreaterThan(0.99);
+    expect(plan.utilization.mean).toBeCloseTo(0.8, 1);
+    expect(plan.queueLength.mean).toBeGreaterThan(0);
+    expect(doc.seeds).toEqual([1, 2, 3]);
+  });
+
+  test('same seed gives byte-identical --json; another seed gives other numbers', async () => {
+    const a = await capsim('run', file, '--json', '--seed', '11');
+    const b = await capsim('run', file, '--json', '--seed', '11');
+    const c = await capsim('run', file, '--json', '--seed', '12');
+    expect(a.stdout).toBe(b.stdout);
+    expect(JSON.parse(c.stdout).plans[0].requests.arrived.mean).not.toBe(JSON.parse(a.stdout).plans[0].requests.arrived.mean);
+  });
+
+  test('--seeds and --set override the scenario', async () => {
+    const r = await capsim('run', file, '--json', '--seeds', '2', '--set', 'workload.arrivals.rate=2', '--set', 'plans.0.backends.0.replicas=10');
+    const doc = JSON.parse(r.stdout);
+    expect(doc.seeds).toEqual([1, 2]);
+    expect(doc.scenario.workload.arrivals.rate).toBe(2);
+    expect(doc.plans[0].utilization.mean).toBeCloseTo(0.2, 1);
+  });
+
+  test('--out writes results.json', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'capsim-out-')), 'nested');
+    const r = await capsim('run', file, '--out', out, '--seeds', '1');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(out, 'results.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).plans[0].name).toBe('five');
+  });
+
+  test('with no scenario, runs the built-in default', async () => {
+    const r = await capsim('run', '--seeds', '1', '--set', 'horizon=20m', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).scenario.name).toBe('mmc-example');
+  });
+
+  test('an unstable setup runs but warns', async () => {
+    const r = await capsim('run', file, '--seeds', '1', '--set', 'workload.arrivals.rate=7');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: plan five: arrivals \(7\/s\) meet or exceed what 5 replica\(s\) can serve/);
+  });
+});
+
+describe('bad input: a one-paragraph message, exit code 2, no stack trace', () => {
+  const cases: [string, string, RegExp][] = [
+    ['unknown field', SMALL_SCENARIO.replace('seeds: 3', 'seedz: 3'), /seedz: got 3, expected no field named "seedz" here \(did you mean "seeds"\?\)/],
+    ['wrong type', SMALL_SCENARIO.replace('replicas: 5', 'replicas: "5"'), /plans\.0\.backends\.0\.replicas: got "5", expected a number/],
+    ['zero rate', SMALL_SCENARIO.replace('rate: 4', 'rate: 0'), /workload\.arrivals\.rate: got 0, expected a number > 0/],
+    ['negative rate', SMALL_SCENARIO.replace('rate: 4', 'rate: -1'), /workload\.arrivals\.rate: got -1, expected a number > 0/],
+    ['missing plans', SMALL_SCENARIO.slice(0, SMALL_SCENARIO.indexOf('plans:')), /plans: got nothing, expected a value/],
+    ['malformed YAML', 'name: x\nworkload: {arrivals: [\nplans: 3\n', /is not valid YAML or JSON: at line \d+, column \d+/],
+  ];
+  for (const [what, text, message] of cases) {
+    test(what, async () => {
+      const file = tempFile('bad.yaml', text);
+      for (const command of ['run', 'validate']) {
+        const r = await capsim(command, file);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).toContain(file);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+        expect(r.stdout).toBe('');
+      }
+    });
+  }
+
+  test('a missing file', async () => {
+    const r = await capsim('run', '/no/such/scenario.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('capsim: cannot read scenario file /no/such/scenario.yaml: no such file.\n');
+  });
+
+  test('a bad --seeds value and an unknown option', async () => {
+    expect((await capsim('run', '--seeds', '0')).code).toBe(2);
+    const r = await capsim('run', '--sed', '3');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option/);
+  });
+
+  test('validate accepts a good file', async () => {
+    const r = await capsim('validate', tempFile('ok.yaml', SMALL_SCENARIO));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/valid scenario "small" with 1 plan/);
+  });
+});
+
+describe('the built executable', () => {
+  const main = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+  test.runIf(existsSync(main))('exits 2 on bad input and 0 on --version, as a real process', () => {
+    const bad = spawnSync(process.execPath, [main, 'run', tempFile('b.yaml', 'name: [')], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^capsim: .* is not valid YAML or JSON/);
+    const version = spawnSync(process.execPath, [main, '--version'], { encoding: 'utf8' });
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

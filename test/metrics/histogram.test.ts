@@ -1,0 +1,85 @@
+import { describe, expect, test } from 'vitest';
+import { acrossRuns, BUCKETS, LogHistogram, TimeWeightedLevel } from '../../src/metrics/index.js';
+import { makeSampler, openStream } from '../../src/random/index.js';
+import { quantileOf } from '../support/stats.js';
+
+describe('LogHistogram', () => {
+  const rng = openStream(2, 'test');
+  const sample = makeSampler({ dist: 'lognormal', median: 0.5, p99: 20 });
+  const values = Array.from({ length: 100_000 }, () => sample(rng));
+  const h = new LogHistogram();
+  for (const v of values) h.record(v);
+
+  test('quantiles are within 1% of the exact nearest-rank quantiles', () => {
+    for (const q of [0.01, 0.1, 0.5, 0.9, 0.99, 0.999]) {
+      const exact = quantileOf(values, q);
+      expect(Math.abs(h.quantile(q) / exact - 1)).toBeLessThanOrEqual(0.0101);
+    }
+  });
+
+  test('the mean is exact', () => {
+    const exact = values.reduce((a, b) => a + b, 0) / values.length;
+    expect(h.mean()).toBeCloseTo(exact, 9);
+  });
+
+  test('memory does not grow with the number of values', () => {
+    expect(h.counts.length).toBe(BUCKETS);
+    expect(BUCKETS).toBeLessThan(2000);
+  });
+
+  test('merging two halves equals recording all', () => {
+    const a = new LogHistogram();
+    const b = new LogHistogram();
+    values.forEach((v, i) => (i % 2 ? a : b).record(v));
+    a.merge(b);
+    expect(a.quantile(0.99)).toBe(h.quantile(0.99));
+    expect(a.count).toBe(h.count);
+  });
+
+  test('survives a JSON round trip', () => {
+    const back = LogHistogram.fromJSON(JSON.parse(JSON.stringify(h.toJSON())));
+    expect(back.summary()).toEqual(h.summary());
+  });
+
+  test('zeros are reported as zero; an empty histogram reports NaN', () => {
+    const z = new LogHistogram();
+    z.record(0);
+    z.record(0);
+    expect(z.quantile(0.5)).toBe(0);
+    expect(new LogHistogram().quantile(0.5)).toBeNaN();
+  });
+});
+
+describe('TimeWeightedLevel', () => {
+  test('averages a level by time inside the window only', () => {
+    const level = new TimeWeightedLevel(10, 20);
+    level.set(5, 4); // 4 from t=5
+    level.set(15, 2); // 2 from t=15
+    // window 10..20: 4 for 5 s, 2 for 5 s → 3
+    expect(level.average()).toBeCloseTo(3, 12);
+  });
+
+  test('retract removes time a level did not really hold', () => {
+    const level = new TimeWeightedLevel(0, 10);
+    level.set(0, 1);
+    level.set(8, 0);
+    level.retract(4, 8, 1); // it really ended at 4
+    expect(level.average()).toBeCloseTo(0.4, 12);
+  });
+});
+
+describe('acrossRuns', () => {
+  test('mean, sd, t-interval and percentiles of known values', () => {
+    const s = acrossRuns([1, 2, 3, 4, 5]);
+    expect(s.mean).toBe(3);
+    expect(s.sd).toBeCloseTo(Math.sqrt(2.5), 12);
+    const half = (2.776 * Math.sqrt(2.5)) / Math.sqrt(5);
+    expect(s.ci95[0]).toBeCloseTo(3 - half, 9);
+    expect(s.ci95[1]).toBeCloseTo(3 + half, 9);
+    expect(s.p50).toBe(3);
+  });
+
+  test('one run has a zero-width interval', () => {
+    expect(acrossRuns([7])).toEqual({ mean: 7, sd: 0, ci95: [7, 7], p5: 7, p50: 7, p95: 7 });
+  });
+});
