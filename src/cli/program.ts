@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { runScenario, scenarioWarnings, summarizeRuns } from '../experiment/index.js';
+import { assertDeployable, runScenario, scenarioWarnings, summarizeRuns } from '../experiment/index.js';
 import { InputError, parseScenario, type Scenario } from '../scenario/index.js';
 import { defaultScenarioPath, packageVersion, processIo, readInputFile, type CliIo } from './io.js';
 import { renderRunTable } from './run-table.js';
@@ -38,7 +38,10 @@ const collect = (value: string, previous: string[]): string[] => [...previous, v
 export function loadScenario(file: string | undefined, overrides: readonly string[]): { scenario: Scenario; source: string } {
   const source = file ?? defaultScenarioPath();
   const text = readInputFile(source, 'scenario file');
-  return { scenario: parseScenario(text, file ?? 'the built-in default scenario', { overrides }), source };
+  const name = file ?? 'the built-in default scenario';
+  const scenario = parseScenario(text, name, { overrides });
+  assertDeployable(scenario, name);
+  return { scenario, source };
 }
 
 function buildProgram(io: CliIo): Command {

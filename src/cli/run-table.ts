@@ -29,6 +29,17 @@ export function renderRunTable(summary: RunSummary): string {
     ['utilization', ...plans.map((p) => meanCi(p.utilization, (x) => pct(x)))],
     ['queue length (time avg)', ...plans.map((p) => meanCi(p.queueLength))],
   ];
+  const llm = scenario.plans.some((p) => p.backends.some((b) => b.perf.kind === 'llm'));
+  if (llm) {
+    rows.push(
+      ['time to first token mean / p50 / p99', ...latency((p) => p.latency.ttft)],
+      ['time per output token mean / p50 / p99', ...latency((p) => p.latency.tpot)],
+      ['output tokens/s', ...plans.map((p) => meanCi(p.outputTokensPerSecond))],
+      ['running batch (while busy)', ...plans.map((p) => meanCi(p.meanBatch))],
+      ['KV cache occupancy', ...plans.map((p) => meanCi(p.kvOccupancy, (x) => pct(x)))],
+      ['preemptions per run', ...plans.map((p) => meanCi(p.preemptions))],
+    );
+  }
   let text = head + table(['', ...plans.map((p) => p.name)], rows);
   if (summary.warnings.length > 0) text += '\n' + summary.warnings.map((w) => `warning: ${w}`).join('\n') + '\n';
   return text;

@@ -1,17 +1,57 @@
 /**
- * Warnings about a scenario that will run but whose answer needs care, such as a fleet
- * offered more work than it can serve (its queue grows without bound).
+ * Checks that need more than the grammar: whether each LLM replica fits its GPUs (an
+ * error that names the backend's path), and warnings about setups that will run but whose
+ * answer needs care, such as a fleet offered more work than it can serve.
  */
 import { distributionMean } from '../random/index.js';
-import type { Scenario } from '../scenario/index.js';
+import { ScenarioError, type FieldProblem, type FleetBackend, type Scenario } from '../scenario/index.js';
+import { fitProblem, runOffline, setupReplica } from '../serving/index.js';
 import { meanArrivalRate } from '../workload/index.js';
+
+/** Mean prompt and output tokens of the workload (1 where not given). */
+export function meanLengths(scenario: Scenario): { input: number; output: number } {
+  const { input, output } = scenario.workload;
+  return {
+    input: input ? Math.max(1, Math.round(distributionMean(input))) : 1,
+    output: output ? Math.max(1, Math.round(distributionMean(output))) : 1,
+  };
+}
+
+/** Problems that make a scenario impossible to run, with the path of the backend at fault. */
+export function deploymentProblems(scenario: Scenario): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const lengths = meanLengths(scenario);
+  scenario.plans.forEach((plan, p) =>
+    plan.backends.forEach((backend, b) => {
+      if (backend.perf.kind !== 'llm') return;
+      const { config } = setupReplica(backend.perf);
+      const problem = fitProblem(config, lengths.input + lengths.output);
+      if (problem) problems.push({ path: `plans.${p}.backends.${b}`, value: `${backend.perf.model} on ${backend.perf.tp} × ${backend.perf.gpu}`, expected: `a replica that fits its GPUs: ${problem}` });
+    }),
+  );
+  return problems;
+}
+
+export function assertDeployable(scenario: Scenario, source: string): void {
+  const problems = deploymentProblems(scenario);
+  if (problems.length > 0) throw new ScenarioError(source, problems);
+}
+
+/** Requests per second one replica of this fleet serves when saturated, for the workload's mean lengths. */
+export function replicaSaturationRate(scenario: Scenario, backend: FleetBackend): number {
+  if (backend.perf.kind === 'service') return 1 / distributionMean(backend.perf.service);
+  const setup = setupReplica(backend.perf);
+  const { input, output } = meanLengths(scenario);
+  const count = Math.max(64, 2 * backend.perf.scheduler.maxNumSeqs);
+  return runOffline(setup.stepTime, setup.memory.kvBlocks, backend.perf.scheduler, Array.from({ length: count }, () => ({ input, output }))).requestsPerSecond;
+}
 
 export function scenarioWarnings(scenario: Scenario): string[] {
   const warnings: string[] = [];
   const rate = meanArrivalRate(scenario.workload.arrivals);
   for (const plan of scenario.plans) {
     for (const backend of plan.backends) {
-      const capacity = backend.replicas / distributionMean(backend.service);
+      const capacity = backend.replicas * replicaSaturationRate(scenario, backend);
       if (rate >= capacity) {
         const bounded = backend.queue?.capacity !== undefined || backend.queue?.timeout !== undefined;
         warnings.push(

@@ -3,6 +3,7 @@
  * run r of every plan uses seed base + r, so plans are compared on the same traffic.
  */
 import type { Scenario } from '../scenario/index.js';
+import { assertDeployable } from './checks.js';
 import { simulatePlanRun, type PlanRunResult } from './simulate-run.js';
 
 export interface RunOptions {
@@ -27,6 +28,7 @@ export function seedList(scenario: Scenario, options: RunOptions): number[] {
 }
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioRuns {
+  assertDeployable(scenario, scenario.name);
   const seeds = seedList(scenario, options);
   const total = seeds.length * scenario.plans.length;
   let done = 0;

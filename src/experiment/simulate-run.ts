@@ -10,7 +10,8 @@ import { InvariantError, Simulation } from '../engine/index.js';
 import { RunRecorder, type SerializedHistogram } from '../metrics/index.js';
 import { makeSampler, openStream } from '../random/index.js';
 import type { Scenario } from '../scenario/index.js';
-import { ServerFleet } from '../fleet/index.js';
+import { LlmFleet, ServerFleet, type FleetRuntime } from '../fleet/index.js';
+import { setupReplica } from '../serving/index.js';
 import { makeArrivals } from '../workload/index.js';
 
 export interface PlanRunResult {
@@ -29,7 +30,17 @@ export interface PlanRunResult {
   readonly inSystem: number;
   /** Counted arrivals per second of the measurement window. */
   readonly throughput: number;
-  readonly latency: { readonly queueWait: SerializedHistogram; readonly e2e: SerializedHistogram };
+  readonly latency: {
+    readonly queueWait: SerializedHistogram;
+    readonly e2e: SerializedHistogram;
+    readonly ttft: SerializedHistogram;
+    readonly tpot: SerializedHistogram;
+  };
+  /** LLM fleets: output tokens of counted successful requests, per second of the window. */
+  readonly outputTokensPerSecond: number;
+  readonly meanBatch: number;
+  readonly kvOccupancy: number;
+  readonly preemptions: number;
   readonly events: number;
 }
 
@@ -41,20 +52,45 @@ export function simulatePlanRun(scenario: Scenario, planIndex: number, seed: num
   const sim = new Simulation();
   const recorder = new RunRecorder(warmup);
   const backend = plan.backends[0]!;
+  const queueCapacity = backend.queue?.capacity;
+  const queueTimeout = backend.queue?.timeout;
 
-  const fleet = new ServerFleet(sim, recorder, {
-    replicas: backend.replicas,
-    service: makeSampler(backend.service),
-    serviceRng: openStream(seed, 'service', 'backend0'),
-    queueCapacity: backend.queue?.capacity,
-    queueTimeout: backend.queue?.timeout,
-    window,
-  });
+  let fleet: FleetRuntime;
+  if (backend.perf.kind === 'service') {
+    fleet = new ServerFleet(sim, recorder, {
+      replicas: backend.replicas,
+      service: makeSampler(backend.perf.service),
+      serviceRng: openStream(seed, 'service', 'backend0'),
+      queueCapacity,
+      queueTimeout,
+      window,
+    });
+  } else {
+    const setup = setupReplica(backend.perf);
+    fleet = new LlmFleet(sim, recorder, {
+      replicas: backend.replicas,
+      stepTime: setup.stepTime,
+      kvBlocks: setup.memory.kvBlocks,
+      maxRequestTokens: Math.min(setup.memory.kvCapacityTokens, setup.config.model.contextLength),
+      limits: backend.perf.scheduler,
+      queueCapacity,
+      queueTimeout,
+      window,
+    });
+  }
+
+  // Token lengths are drawn per request in arrival order from their own stream, so every
+  // plan sees the same requests.
+  const lengthsRng = openStream(seed, 'lengths');
+  const inputLength = scenario.workload.input ? makeSampler(scenario.workload.input) : () => 1;
+  const outputLength = scenario.workload.output ? makeSampler(scenario.workload.output) : () => 1;
+  const tokens = (sample: (rng: typeof lengthsRng) => number) => Math.max(1, Math.round(sample(lengthsRng)));
 
   // Arrivals are generated one ahead: each arrival event schedules the next.
   const arrivals = makeArrivals(scenario.workload.arrivals, openStream(seed, 'arrivals'));
   const arrivalKind = sim.register((_target, _gen, now) => {
-    fleet.arrive(now);
+    const input = tokens(inputLength);
+    fleet.arrive(now, input, tokens(outputLength));
     const next = arrivals.next();
     if (next <= horizon) sim.schedule(next, arrivalKind);
   });
@@ -86,7 +122,11 @@ export function simulatePlanRun(scenario: Scenario, planIndex: number, seed: num
     queueLength: end.queueLength,
     inSystem: end.inSystem,
     throughput: recorder.arrived / (horizon - warmup),
-    latency: { queueWait: recorder.queueWait.toJSON(), e2e: recorder.e2e.toJSON() },
+    latency: { queueWait: recorder.queueWait.toJSON(), e2e: recorder.e2e.toJSON(), ttft: recorder.ttft.toJSON(), tpot: recorder.tpot.toJSON() },
+    outputTokensPerSecond: recorder.outputTokens / (horizon - warmup),
+    meanBatch: end.meanBatch ?? NaN,
+    kvOccupancy: end.kvOccupancy ?? NaN,
+    preemptions: end.preemptions ?? 0,
     events: sim.eventsProcessed,
   };
 }

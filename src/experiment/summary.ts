@@ -25,7 +25,12 @@ export interface PlanSummary {
   failedBy: { rejected: AcrossRuns; timedOut: AcrossRuns; errored: AcrossRuns };
   successRate: AcrossRuns;
   throughput: AcrossRuns;
-  latency: { queueWait: PooledLatency; e2e: PooledLatency };
+  latency: { queueWait: PooledLatency; e2e: PooledLatency; ttft: PooledLatency; tpot: PooledLatency };
+  /** LLM fleets: output tokens per second, mean running batch while busy, KV occupancy, preemptions per run. */
+  outputTokensPerSecond: AcrossRuns;
+  meanBatch: AcrossRuns;
+  kvOccupancy: AcrossRuns;
+  preemptions: AcrossRuns;
   utilization: AcrossRuns;
   /** Mean over runs of each replica's busy fraction. */
   replicaUtilization: number[];
@@ -70,7 +75,13 @@ export function summarizePlan(name: string, runs: readonly PlanRunResult[]): Pla
     latency: {
       queueWait: pooledLatency(runs.map((r) => r.latency.queueWait)),
       e2e: pooledLatency(runs.map((r) => r.latency.e2e)),
+      ttft: pooledLatency(runs.map((r) => r.latency.ttft)),
+      tpot: pooledLatency(runs.map((r) => r.latency.tpot)),
     },
+    outputTokensPerSecond: over((r) => r.outputTokensPerSecond),
+    meanBatch: over((r) => r.meanBatch),
+    kvOccupancy: over((r) => r.kvOccupancy),
+    preemptions: over((r) => r.preemptions),
     utilization: over((r) => r.utilization),
     replicaUtilization: Array.from({ length: replicas }, (_, i) => acrossRuns(runs.map((r) => r.replicaUtilization[i]!)).mean),
     queueLength: over((r) => r.queueLength),

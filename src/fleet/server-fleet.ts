@@ -18,6 +18,7 @@ import { InvariantError } from '../engine/index.js';
 import type { RunRecorder } from '../metrics/index.js';
 import { overlap, TimeWeightedLevel } from '../metrics/index.js';
 import type { Rng, Sampler } from '../random/index.js';
+import type { FleetEnd, FleetRuntime } from './fleet-runtime.js';
 
 export interface ServerFleetOptions {
   readonly replicas: number;
@@ -31,18 +32,7 @@ export interface ServerFleetOptions {
   readonly window: { readonly from: number; readonly to: number };
 }
 
-export interface ServerFleetEnd {
-  /** Counted requests still queued or in service at the horizon. */
-  inFlight: number;
-  /** Busy fraction of each replica over the window. */
-  replicaUtilization: number[];
-  utilization: number;
-  queueLength: number;
-  /** Time-weighted number of requests in the system (queued + in service). */
-  inSystem: number;
-}
-
-export class ServerFleet {
+export class ServerFleet implements FleetRuntime {
   private readonly sim: Simulation;
   private readonly completeKind: number;
   private readonly opts: ServerFleetOptions;
@@ -83,7 +73,7 @@ export class ServerFleet {
     this.completeKind = sim.register((server, _gen, now) => this.complete(server, now));
   }
 
-  /** A request arrives now. */
+  /** A request arrives now; plain servers ignore its token lengths. */
   arrive(now: number): void {
     this.recorder.onArrival(now);
     const service = this.opts.service(this.opts.serviceRng);
@@ -170,7 +160,7 @@ export class ServerFleet {
   }
 
   /** Closes the run at the horizon: expires what is due, counts what is still in flight. */
-  end(horizon: number): ServerFleetEnd {
+  end(horizon: number): FleetEnd {
     this.dropExpired(horizon);
     const { from, to } = this.opts.window;
     let inFlight = 0;

@@ -20,6 +20,10 @@ export class RunRecorder {
   readonly failed: Record<FailureReason, number> = { rejected: 0, timedOut: 0, errored: 0 };
   readonly queueWait = new LogHistogram();
   readonly e2e = new LogHistogram();
+  /** Time to first token and time per output token after the first (LLM replicas only). */
+  readonly ttft = new LogHistogram();
+  readonly tpot = new LogHistogram();
+  outputTokens = 0;
 
   constructor(readonly warmup: number) {}
 
@@ -40,6 +44,17 @@ export class RunRecorder {
     if (arrivalTime < this.warmup) return;
     this.succeeded++;
     this.e2e.record(endTime - arrivalTime);
+  }
+
+  onFirstToken(arrivalTime: number, time: number): void {
+    if (arrivalTime >= this.warmup) this.ttft.record(time - arrivalTime);
+  }
+
+  /** A request finished with `outputTokens` tokens, the first at `firstTokenTime`. */
+  onTokens(arrivalTime: number, firstTokenTime: number, endTime: number, outputTokens: number): void {
+    if (arrivalTime < this.warmup) return;
+    this.outputTokens += outputTokens;
+    if (outputTokens > 1) this.tpot.record((endTime - firstTokenTime) / (outputTokens - 1));
   }
 
   onFailure(arrivalTime: number, reason: FailureReason): void {

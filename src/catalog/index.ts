@@ -1,0 +1,20 @@
+/**
+ * catalog/ — dated, sourced facts: GPUs (`gpus.ts`) and open-model architectures
+ * (`models.ts`). Look rows up with `findGpu` / `findModel`.
+ */
+import { GPUS, type GpuSpec } from './gpus.js';
+import { MODELS, type ModelSpec } from './models.js';
+
+export * from './gpus.js';
+export * from './models.js';
+
+export const GPU_IDS: readonly string[] = GPUS.map((g) => g.id);
+export const MODEL_IDS: readonly string[] = MODELS.map((m) => m.id);
+
+export function findGpu(id: string): GpuSpec | undefined {
+  return GPUS.find((g) => g.id === id);
+}
+
+export function findModel(id: string): ModelSpec | undefined {
+  return MODELS.find((m) => m.id === id);
+}

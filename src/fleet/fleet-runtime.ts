@@ -1,0 +1,24 @@
+/**
+ * What every fleet does in a run: take arrivals, and report at the horizon.
+ */
+export interface FleetRuntime {
+  /** A request arrives now with these token lengths (plain-server fleets ignore them). */
+  arrive(now: number, inputTokens: number, outputTokens: number): void;
+  end(horizon: number): FleetEnd;
+}
+
+export interface FleetEnd {
+  /** Counted requests still queued or in service at the horizon. */
+  inFlight: number;
+  /** Busy fraction of each replica over the window (an LLM replica is busy while it steps). */
+  replicaUtilization: number[];
+  utilization: number;
+  /** Time-average number of requests waiting. */
+  queueLength: number;
+  /** Time-average number waiting or in service (plain servers; NaN where not measured). */
+  inSystem: number;
+  /** LLM replicas: time-average running sequences while busy, KV-cache occupancy, preemptions. */
+  meanBatch?: number;
+  kvOccupancy?: number;
+  preemptions?: number;
+}

@@ -1,0 +1,89 @@
+/**
+ * Memory arithmetic of one replica (model × GPU × tensor-parallel degree × dtype): weight
+ * bytes, KV-cache bytes per token, and how many tokens of KV cache fit. Pure functions.
+ *
+ * Per GPU: usable = memGB × gpuMemoryUtilization − weights/tp − activation reserve; the
+ * rest holds KV blocks of BLOCK_TOKENS tokens, as vLLM's PagedAttention allocates them.
+ */
+import { BYTES_PER_KV_VALUE, BYTES_PER_WEIGHT, type GpuSpec, type KvDtype, type ModelSpec, type WeightDtype } from '../catalog/index.js';
+
+export const BLOCK_TOKENS = 16;
+/** Activations, CUDA graphs and allocator slack held back per GPU (vLLM profiles ~1–2 GB for these sizes). */
+export const ACTIVATION_RESERVE_GB = 1.5;
+
+export interface ReplicaConfig {
+  readonly model: ModelSpec;
+  readonly gpu: GpuSpec;
+  readonly tp: number;
+  readonly dtype: WeightDtype;
+  readonly kvDtype: KvDtype;
+  readonly gpuMemoryUtilization: number;
+}
+
+export interface ReplicaMemory {
+  /** All weights, across the replica's GPUs. */
+  readonly weightBytes: number;
+  readonly weightGBPerGpu: number;
+  /** KV bytes per token across all GPUs of the replica (K and V, every layer). */
+  readonly kvBytesPerToken: number;
+  readonly usableGBPerGpu: number;
+  readonly kvGBPerGpu: number;
+  readonly kvBlocks: number;
+  readonly kvCapacityTokens: number;
+}
+
+export function weightBytes(model: ModelSpec, dtype: WeightDtype): number {
+  return model.params * BYTES_PER_WEIGHT[dtype];
+}
+
+/**
+ * KV bytes per token for the whole replica. With tensor parallelism each GPU holds
+ * kvHeads/tp heads; when tp exceeds kvHeads, heads are replicated, so a GPU still holds one.
+ */
+export function kvBytesPerToken(model: ModelSpec, kvDtype: KvDtype, tp = 1): number {
+  const headsPerGpu = Math.max(1, model.kvHeads / tp);
+  return 2 * model.layers * headsPerGpu * tp * model.headDim * BYTES_PER_KV_VALUE[kvDtype];
+}
+
+export function replicaMemory(c: ReplicaConfig): ReplicaMemory {
+  const weights = weightBytes(c.model, c.dtype);
+  const weightGBPerGpu = weights / c.tp / 1e9;
+  const usableGBPerGpu = c.gpu.memGB * c.gpuMemoryUtilization - ACTIVATION_RESERVE_GB;
+  const kvGBPerGpu = Math.max(0, usableGBPerGpu - weightGBPerGpu);
+  const kvPerToken = kvBytesPerToken(c.model, c.kvDtype, c.tp);
+  const kvBlocks = Math.floor((kvGBPerGpu * 1e9 * c.tp) / (kvPerToken * BLOCK_TOKENS));
+  return {
+    weightBytes: weights,
+    weightGBPerGpu,
+    kvBytesPerToken: kvPerToken,
+    usableGBPerGpu,
+    kvGBPerGpu,
+    kvBlocks,
+    kvCapacityTokens: kvBlocks * BLOCK_TOKENS,
+  };
+}
+
+/**
+ * Why a replica cannot serve, with numbers and a way out; undefined when it can hold
+ * its weights and at least one request of `minTokens` tokens of KV cache.
+ */
+export function fitProblem(c: ReplicaConfig, minTokens: number): string | undefined {
+  const mem = replicaMemory(c);
+  const total = c.gpu.memGB * c.tp;
+  const weightsGB = mem.weightBytes / 1e9;
+  const usable = mem.usableGBPerGpu * c.tp;
+  if (mem.kvCapacityTokens >= minTokens) return undefined;
+  const what = `${c.model.id} in ${c.dtype} needs ${Math.round(weightsGB)} GB for weights; ${c.tp} × ${c.gpu.id} has ${Math.round(total)} GB (${Math.round(usable)} GB usable at gpuMemoryUtilization ${c.gpuMemoryUtilization})`;
+  const kvNote = weightsGB < usable ? `, which leaves room for only ${mem.kvCapacityTokens} tokens of KV cache (${minTokens} needed)` : '';
+  return `${what}${kvNote}: ${suggestFit(c, minTokens)}`;
+}
+
+function suggestFit(c: ReplicaConfig, minTokens: number): string {
+  const options: string[] = [];
+  const tp = [1, 2, 4, 8].find((t) => t > c.tp && replicaMemory({ ...c, tp: t }).kvCapacityTokens >= minTokens);
+  if (tp !== undefined) options.push(`use tp >= ${tp}`);
+  const dtype = (['fp8', 'int4'] as const).find((d) => BYTES_PER_WEIGHT[d] < BYTES_PER_WEIGHT[c.dtype] && replicaMemory({ ...c, dtype: d }).kvCapacityTokens >= minTokens);
+  if (dtype !== undefined) options.push(dtype);
+  if (options.length === 0) options.push('use a GPU with more memory');
+  return options.join(', or ');
+}

@@ -1,0 +1,442 @@
+/**
+ * One self-hosted replica doing iteration-level (continuous) batching, as vLLM does.
+ *
+ * Requests wait in FIFO order (requests preempted earlier go first); at each step boundary
+ * the scheduler admits from the front while the batch has room (`maxNumSeqs`), the step's
+ * token budget allows (`maxNumBatchedTokens`) and free KV blocks suffice (FCFS: the first
+ * request that does not fit stops admission). Without chunked prefill, newly admitted
+ * prompts are prefilled in a step of their own (decoding pauses, as in vLLM's default V0
+ * scheduler); with it, each step decodes every running sequence and fills the rest of the
+ * budget with prefill chunks. When a decode step needs a KV block that is not free, the
+ * newest running request is preempted by recompute: its blocks are freed and it rejoins the
+ * front of the queue to prefill its prompt and the tokens it has produced.
+ *
+ * Fast-forward: a batch that only decodes and does not change is one event, not one per
+ * token. The replica computes in closed form (StepTimeModel.decodeSpanSeconds) when the
+ * first of its sequences finishes or its KV cache fills, and is woken earlier only when an
+ * arrival could join the batch; it then stops at the first step boundary after the
+ * arrival. A per-step reference replica in test/serving/ checks that the two agree.
+ */
+import type { Simulation } from '../engine/index.js';
+import { InvariantError } from '../engine/index.js';
+import { overlap } from '../metrics/index.js';
+import { BLOCK_TOKENS } from './memory.js';
+import { IdDeque, type ReqId, type RequestTable } from './request-table.js';
+import { firstBoundaryAtOrAfter, type StepTimeModel } from './step-time.js';
+
+export interface SchedulerLimits {
+  readonly maxNumSeqs: number;
+  readonly maxNumBatchedTokens: number;
+  readonly chunkedPrefill: boolean;
+}
+
+/** What a replica tells its fleet. */
+export interface ReplicaSink {
+  onAdmit(id: ReqId, now: number): void;
+  onFirstToken(id: ReqId, now: number): void;
+  onFinish(id: ReqId, now: number): void;
+  /** A request that waited past its deadline; it failed at `deadline`. */
+  onTimeout(id: ReqId, deadline: number, now: number): void;
+  /** The number of queued requests on this replica changed by `delta`. */
+  onQueueChange(delta: number, now: number): void;
+}
+
+export interface LlmReplicaOptions {
+  readonly index: number;
+  readonly stepTime: StepTimeModel;
+  readonly kvBlocks: number;
+  readonly limits: SchedulerLimits;
+  readonly queueTimeout: number | undefined;
+  readonly window: { readonly from: number; readonly to: number };
+}
+
+export const blocksFor = (tokens: number): number => Math.ceil(tokens / BLOCK_TOKENS);
+
+const IDLE = 0;
+const STEP = 1;
+const SPAN = 2;
+
+export class LlmReplica {
+  readonly waiting = new IdDeque();
+  readonly preempted = new IdDeque();
+  /** Admitted requests (prefilling or decoding), oldest admission first. */
+  private readonly running: Int32Array;
+  /** Prefill tokens assigned to running[i] in the step in progress. */
+  private readonly chunk: Int32Array;
+  private nRunning = 0;
+  private usedBlocks = 0;
+
+  private state = IDLE;
+  private wakeGen = 0;
+  private phaseStart = 0;
+  private spanSteps = 0;
+  private spanInterrupted = false;
+  private spanBatch = 0;
+  private spanContext0 = 0;
+
+  // Measurements over the window.
+  busyTime = 0;
+  batchArea = 0;
+  kvArea = 0;
+  steps = 0;
+  spans = 0;
+  preemptions = 0;
+
+  private readonly sim: Simulation;
+  private readonly table: RequestTable;
+  private readonly sink: ReplicaSink;
+  private readonly opts: LlmReplicaOptions;
+  private readonly wakeKind: number;
+
+  constructor(sim: Simulation, table: RequestTable, sink: ReplicaSink, opts: LlmReplicaOptions, wakeKind: number) {
+    this.sim = sim;
+    this.table = table;
+    this.sink = sink;
+    this.opts = opts;
+    this.wakeKind = wakeKind;
+    this.running = new Int32Array(opts.limits.maxNumSeqs);
+    this.chunk = new Int32Array(opts.limits.maxNumSeqs);
+  }
+
+  /** Requests queued or running here (what a least-loaded dispatcher compares). */
+  get outstanding(): number {
+    return this.waiting.length + this.preempted.length + this.nRunning;
+  }
+
+  get queued(): number {
+    return this.waiting.length + this.preempted.length;
+  }
+
+  get runningCount(): number {
+    return this.nRunning;
+  }
+
+  get kvBlocksUsed(): number {
+    return this.usedBlocks;
+  }
+
+  /** A new request joins this replica's queue now. */
+  enqueue(id: ReqId, now: number): void {
+    const wasEmpty = this.waiting.length === 0 && this.preempted.length === 0;
+    this.waiting.pushBack(id);
+    this.sink.onQueueChange(1, now);
+    if (this.state === IDLE) {
+      this.plan(now);
+    } else if (this.state === SPAN && wasEmpty && !this.spanInterrupted && this.nRunning < this.opts.limits.maxNumSeqs) {
+      // It may be admissible: stop the span at the first step boundary after now.
+      let k = firstBoundaryAtOrAfter(this.opts.stepTime, this.spanBatch, this.spanContext0, this.spanSteps, now - this.phaseStart);
+      if (k < 1) k = 1;
+      if (k < this.spanSteps) {
+        this.spanSteps = k;
+        this.spanInterrupted = true;
+        this.wakeGen++;
+        this.sim.schedule(this.phaseStart + this.opts.stepTime.decodeSpanSeconds(this.spanBatch, this.spanContext0, k), this.wakeKind, this.opts.index, this.wakeGen);
+      }
+    }
+  }
+
+  /** The replica's wake-up event. Stale generations are ignored. */
+  wake(gen: number, now: number): void {
+    if (gen !== this.wakeGen) return;
+    if (this.state === STEP) this.finishStep(now);
+    else if (this.state === SPAN) this.finishSpan(now);
+    else throw new InvariantError(`replica ${this.opts.index} woke while idle`, now);
+    this.plan(now);
+  }
+
+  private account(start: number, end: number, blocksAvg: number): void {
+    const d = overlap(start, end, this.opts.window.from, this.opts.window.to);
+    this.busyTime += d;
+    this.batchArea += this.nRunning * d;
+    this.kvArea += blocksAvg * d;
+  }
+
+  private finishStep(now: number): void {
+    const t = this.table;
+    this.account(this.phaseStart, now, this.usedBlocks);
+    this.steps++;
+    for (let i = 0; i < this.nRunning; i++) {
+      const id = this.running[i]!;
+      const q = this.chunk[i]!;
+      if (q > 0) {
+        t.prefillDone[id]! += q;
+        t.kvTokens[id]! += q;
+        if (t.prefillDone[id] === t.prefillTarget[id]) this.emitToken(id, now);
+      } else if (t.prefillDone[id] === t.prefillTarget[id] && t.generated[id]! > 0 && this.opts.limits.chunkedPrefill) {
+        // A decoding sequence in a mixed step: one token.
+        t.kvTokens[id]!++;
+        this.emitToken(id, now);
+      }
+      this.chunk[i] = 0;
+    }
+    this.removeFinished(now);
+  }
+
+  private finishSpan(now: number): void {
+    const t = this.table;
+    const k = this.spanSteps;
+    const blocksBefore = this.usedBlocks;
+    let blocksAfter = 0;
+    for (let i = 0; i < this.nRunning; i++) {
+      const id = this.running[i]!;
+      t.kvTokens[id]! += k;
+      t.generated[id]! += k;
+      blocksAfter += blocksFor(t.kvTokens[id]!);
+    }
+    this.usedBlocks = blocksAfter;
+    this.account(this.phaseStart, now, (blocksBefore + blocksAfter) / 2);
+    this.steps += k;
+    this.spans++;
+    this.removeFinished(now);
+  }
+
+  private emitToken(id: ReqId, now: number): void {
+    const t = this.table;
+    t.generated[id]!++;
+    if (t.generated[id] === 1) {
+      t.firstToken[id] = now;
+      this.sink.onFirstToken(id, now);
+    }
+  }
+
+  private removeFinished(now: number): void {
+    const t = this.table;
+    let kept = 0;
+    for (let i = 0; i < this.nRunning; i++) {
+      const id = this.running[i]!;
+      if (t.generated[id]! >= t.output[id]!) {
+        this.usedBlocks -= blocksFor(t.kvTokens[id]!);
+        this.sink.onFinish(id, now);
+      } else {
+        this.running[kept++] = id;
+      }
+    }
+    this.nRunning = kept;
+  }
+
+  /** Fails never-admitted requests whose wait passed the timeout (they are at the front: FIFO). */
+  private dropExpired(now: number): void {
+    const timeout = this.opts.queueTimeout;
+    if (timeout === undefined) return;
+    while (this.waiting.length > 0) {
+      const id = this.waiting.peekFront();
+      const deadline = this.table.arrival[id]! + timeout;
+      if (deadline > now) break;
+      this.waiting.popFront();
+      this.sink.onQueueChange(-1, now);
+      this.sink.onTimeout(id, deadline, now);
+    }
+  }
+
+  private frontId(): ReqId | undefined {
+    if (this.preempted.length > 0) return this.preempted.peekFront();
+    if (this.waiting.length > 0) return this.waiting.peekFront();
+    return undefined;
+  }
+
+  private admitFront(now: number): ReqId {
+    const id = this.preempted.length > 0 ? this.preempted.popFront() : this.waiting.popFront();
+    this.sink.onQueueChange(-1, now);
+    if (Number.isNaN(this.table.admitted[id]!)) {
+      this.table.admitted[id] = now;
+      this.sink.onAdmit(id, now);
+    }
+    this.running[this.nRunning] = id;
+    this.chunk[this.nRunning] = 0;
+    this.nRunning++;
+    return id;
+  }
+
+  /** Preempts the newest running request by recompute. */
+  private preemptNewest(now: number): void {
+    const t = this.table;
+    const id = this.running[--this.nRunning]!;
+    this.usedBlocks -= blocksFor(t.kvTokens[id]!);
+    t.kvTokens[id] = 0;
+    t.prefillDone[id] = 0;
+    t.prefillTarget[id] = t.prompt[id]! + t.generated[id]!;
+    this.preempted.pushFront(id);
+    this.sink.onQueueChange(1, now);
+    this.preemptions++;
+  }
+
+  /** Decides the next step at a boundary and schedules its end. */
+  private plan(now: number): void {
+    this.dropExpired(now);
+    if (this.opts.limits.chunkedPrefill ? this.planMixedStep(now) : this.planPrefillStep(now)) return;
+    if (this.nRunning > 0) this.planSpan(now);
+    else this.state = IDLE;
+  }
+
+  /** Without chunked prefill: admit what fits and prefill it in one step. */
+  private planPrefillStep(now: number): boolean {
+    const t = this.table;
+    const limits = this.opts.limits;
+    let tokens = 0;
+    let attention = 0;
+    let admitted = 0;
+    for (;;) {
+      const id = this.frontId();
+      if (id === undefined || this.nRunning >= limits.maxNumSeqs) break;
+      const p = t.prefillTarget[id]!;
+      if (tokens > 0 && tokens + p > limits.maxNumBatchedTokens) break;
+      const need = blocksFor(p);
+      if (this.usedBlocks + need > this.opts.kvBlocks) break;
+      this.admitFront(now);
+      this.usedBlocks += need;
+      this.chunk[this.nRunning - 1] = p;
+      tokens += p;
+      attention += (p * (p + 1)) / 2;
+      admitted++;
+    }
+    if (admitted === 0) return false;
+    this.startStep(now, tokens, attention, tokens);
+    return true;
+  }
+
+  /** With chunked prefill: decode every running sequence and fill the budget with prefill chunks. */
+  private planMixedStep(now: number): boolean {
+    const t = this.table;
+    const limits = this.opts.limits;
+    // Decoding sequences first; make room for their next token's KV, preempting if needed.
+    for (;;) {
+      let need = 0;
+      for (let i = 0; i < this.nRunning; i++) {
+        const id = this.running[i]!;
+        if (t.prefillDone[id] === t.prefillTarget[id]) need += blocksFor(t.kvTokens[id]! + 1) - blocksFor(t.kvTokens[id]!);
+      }
+      if (this.usedBlocks + need <= this.opts.kvBlocks || this.nRunning <= 1) break;
+      this.preemptNewest(now);
+    }
+    let decoding = 0;
+    let attention = 0;
+    let kvRead = 0;
+    let hasPrefill = false;
+    for (let i = 0; i < this.nRunning; i++) {
+      const id = this.running[i]!;
+      if (t.prefillDone[id] === t.prefillTarget[id]) {
+        decoding++;
+        attention += t.kvTokens[id]! + 1;
+        kvRead += t.kvTokens[id]! + 1;
+      } else hasPrefill = true;
+    }
+    let budget = limits.maxNumBatchedTokens - decoding;
+    let chunkTokens = 0;
+    const assign = (i: number, id: ReqId): boolean => {
+      const done = t.prefillDone[id]!;
+      const q = Math.min(t.prefillTarget[id]! - done, budget);
+      if (q <= 0) return false;
+      const need = blocksFor(t.kvTokens[id]! + q) - blocksFor(t.kvTokens[id]!);
+      if (this.usedBlocks + need > this.opts.kvBlocks) return false;
+      this.usedBlocks += need;
+      this.chunk[i] = q;
+      budget -= q;
+      chunkTokens += q;
+      attention += q * done + (q * (q + 1)) / 2;
+      kvRead += done + q;
+      return true;
+    };
+    if (hasPrefill) {
+      for (let i = 0; i < this.nRunning && budget > 0; i++) {
+        const id = this.running[i]!;
+        if (t.prefillDone[id] !== t.prefillTarget[id] && !assign(i, id)) break;
+      }
+    }
+    while (budget > 0 && this.nRunning < limits.maxNumSeqs) {
+      const id = this.frontId();
+      if (id === undefined) break;
+      const q = Math.min(t.prefillTarget[id]!, budget);
+      if (this.usedBlocks + blocksFor(q) > this.opts.kvBlocks) break;
+      this.admitFront(now);
+      assign(this.nRunning - 1, id);
+    }
+    if (chunkTokens === 0) {
+      if (!hasPrefill) return false;
+      // A half-prefilled request cannot get the KV blocks for its next chunk: make room.
+      this.preemptNewest(now);
+      return this.planMixedStep(now);
+    }
+    // Decoding sequences grow by one token in this step: hold their blocks now.
+    for (let i = 0; i < this.nRunning; i++) {
+      const id = this.running[i]!;
+      if (this.chunk[i] === 0 && t.prefillDone[id] === t.prefillTarget[id]) this.usedBlocks += blocksFor(t.kvTokens[id]! + 1) - blocksFor(t.kvTokens[id]!);
+    }
+    this.startStep(now, decoding + chunkTokens, attention, kvRead);
+    return true;
+  }
+
+  private startStep(now: number, tokens: number, attention: number, kvRead: number): void {
+    this.state = STEP;
+    this.phaseStart = now;
+    this.wakeGen++;
+    this.sim.schedule(now + this.opts.stepTime.stepSeconds(tokens, attention, kvRead), this.wakeKind, this.opts.index, this.wakeGen);
+  }
+
+  /** Every running sequence decodes; run until the first finishes or the KV cache fills. */
+  private planSpan(now: number): void {
+    const t = this.table;
+    let n = Infinity;
+    let context0 = 0;
+    for (let i = 0; i < this.nRunning; i++) {
+      const id = this.running[i]!;
+      const left = t.output[id]! - t.generated[id]!;
+      if (left < n) n = left;
+      context0 += t.kvTokens[id]!;
+    }
+    // Largest k <= n such that the blocks needed through step k-1 fit; preempt until k >= 1.
+    let k = this.stepsThatFit(n);
+    while (k === 0) {
+      if (this.nRunning <= 1) throw new InvariantError(`replica ${this.opts.index}: one request does not fit the KV cache`, now);
+      this.preemptNewest(now);
+      n = Infinity;
+      context0 = 0;
+      for (let i = 0; i < this.nRunning; i++) {
+        const id = this.running[i]!;
+        n = Math.min(n, t.output[id]! - t.generated[id]!);
+        context0 += t.kvTokens[id]!;
+      }
+      k = this.stepsThatFit(n);
+    }
+    this.state = SPAN;
+    this.phaseStart = now;
+    this.spanSteps = k;
+    this.spanInterrupted = false;
+    this.spanBatch = this.nRunning;
+    this.spanContext0 = context0;
+    this.wakeGen++;
+    this.sim.schedule(now + this.opts.stepTime.decodeSpanSeconds(this.nRunning, context0, k), this.wakeKind, this.opts.index, this.wakeGen);
+  }
+
+  /** Blocks the running batch needs to take step j (0-based): each sequence holds kv + j + 1 tokens. */
+  private blocksAtStep(j: number): number {
+    let blocks = 0;
+    for (let i = 0; i < this.nRunning; i++) blocks += blocksFor(this.table.kvTokens[this.running[i]!]! + j + 1);
+    return blocks;
+  }
+
+  private stepsThatFit(n: number): number {
+    const capacity = this.opts.kvBlocks;
+    if (this.blocksAtStep(n - 1) <= capacity) return n;
+    let lo = 0; // steps 0..lo-1 fit
+    let hi = n - 1; // step hi does not
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.blocksAtStep(mid) <= capacity) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Requests queued or running at the horizon, for conservation. */
+  forEachInFlight(visit: (id: ReqId) => void): void {
+    for (let i = 0; i < this.waiting.length; i++) visit(this.waiting.at(i));
+    for (let i = 0; i < this.preempted.length; i++) visit(this.preempted.at(i));
+    for (let i = 0; i < this.nRunning; i++) visit(this.running[i]!);
+  }
+
+  /** Closes measurements at the horizon for a step or span still in progress. */
+  end(horizon: number): void {
+    this.dropExpired(horizon);
+    if (this.state !== IDLE) this.account(this.phaseStart, horizon, this.usedBlocks);
+  }
+}

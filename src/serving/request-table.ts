@@ -1,0 +1,113 @@
+/**
+ * Requests in flight, as typed columns indexed by a request id. Ids are recycled through a
+ * free list, so memory follows the requests in flight, not the requests seen.
+ */
+export type ReqId = number;
+
+export class RequestTable {
+  arrival = new Float64Array(256);
+  prompt = new Int32Array(256);
+  output = new Int32Array(256);
+  /** Output tokens produced so far. */
+  generated = new Int32Array(256);
+  /** Tokens whose KV is in the cache. */
+  kvTokens = new Int32Array(256);
+  /** Tokens to prefill before the next token: the prompt, or prompt + generated after a preemption. */
+  prefillTarget = new Int32Array(256);
+  prefillDone = new Int32Array(256);
+  /** When the request first left the queue (NaN before). */
+  admitted = new Float64Array(256);
+  /** When its first token was produced (NaN before). */
+  firstToken = new Float64Array(256);
+  private free: number[] = [];
+  private next = 0;
+
+  add(arrival: number, prompt: number, output: number): ReqId {
+    const id = this.free.length > 0 ? this.free.pop()! : this.next++;
+    if (id >= this.arrival.length) this.grow();
+    this.arrival[id] = arrival;
+    this.prompt[id] = prompt;
+    this.output[id] = output;
+    this.generated[id] = 0;
+    this.kvTokens[id] = 0;
+    this.prefillTarget[id] = prompt;
+    this.prefillDone[id] = 0;
+    this.admitted[id] = NaN;
+    this.firstToken[id] = NaN;
+    return id;
+  }
+
+  release(id: ReqId): void {
+    this.free.push(id);
+  }
+
+  /** Slots ever allocated (a bound on requests in flight at once). */
+  get capacity(): number {
+    return this.next;
+  }
+
+  private grow(): void {
+    const n = this.arrival.length * 2;
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.arrival = f64(this.arrival);
+    this.admitted = f64(this.admitted);
+    this.firstToken = f64(this.firstToken);
+    this.prompt = i32(this.prompt);
+    this.output = i32(this.output);
+    this.generated = i32(this.generated);
+    this.kvTokens = i32(this.kvTokens);
+    this.prefillTarget = i32(this.prefillTarget);
+    this.prefillDone = i32(this.prefillDone);
+  }
+}
+
+/** A FIFO of request ids that can also take an id at its front. */
+export class IdDeque {
+  private items = new Int32Array(64);
+  private head = 0;
+  length = 0;
+
+  pushBack(id: ReqId): void {
+    if (this.length === this.items.length) this.grow();
+    this.items[(this.head + this.length++) & (this.items.length - 1)] = id;
+  }
+
+  pushFront(id: ReqId): void {
+    if (this.length === this.items.length) this.grow();
+    this.head = (this.head - 1) & (this.items.length - 1);
+    this.items[this.head] = id;
+    this.length++;
+  }
+
+  peekFront(): ReqId {
+    return this.items[this.head]!;
+  }
+
+  popFront(): ReqId {
+    const id = this.items[this.head]!;
+    this.head = (this.head + 1) & (this.items.length - 1);
+    this.length--;
+    return id;
+  }
+
+  at(i: number): ReqId {
+    return this.items[(this.head + i) & (this.items.length - 1)]!;
+  }
+
+  private grow(): void {
+    const n = this.items.length;
+    const items = new Int32Array(2 * n);
+    for (let i = 0; i < this.length; i++) items[i] = this.items[(this.head + i) & (n - 1)]!;
+    this.items = items;
+    this.head = 0;
+  }
+}

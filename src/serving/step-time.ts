@@ -1,0 +1,54 @@
+/**
+ * How long one iteration (step) of a replica takes. The interface lives here with its
+ * caller (the replica); implementations are the roofline (roofline.ts) and measured
+ * profiles (profiles.ts).
+ *
+ * A step computes `tokens` new tokens (one per decoding sequence plus any prefill chunk
+ * tokens). `attention` is the number of (query, key) pairs those tokens attend over, summed:
+ * a decoding sequence with c cached tokens adds c + 1; a prefill chunk of q tokens after d
+ * prefilled ones adds q·d + q(q+1)/2. `kvRead` is the number of cached tokens whose KV the
+ * step reads (c + 1 for a decoding sequence, d + q for a chunk). In a decode step the two
+ * are equal; in a prefill they differ by a factor of about half the prompt length.
+ *
+ * A decode span is n consecutive decode steps of the same `batch` sequences whose total
+ * context before the span is `context0`: step j (0-based) attends to context0 + batch·(j+1)
+ * tokens. `decodeSpanSeconds` must equal the sum of `stepSeconds` over those steps (to
+ * floating-point rounding) while costing O(1) or O(log) rather than O(n): that is what
+ * lets a replica skip per-token events (DESIGN.md "The engine").
+ */
+export interface StepTimeModel {
+  /** Seconds for one step; positive and finite. */
+  stepSeconds(tokens: number, attention: number, kvRead: number): number;
+  /** Seconds for decode steps 0..n-1 of a span. */
+  decodeSpanSeconds(batch: number, context0: number, n: number): number;
+  /** A short description for reports. */
+  readonly description: string;
+}
+
+/** Context attended by decode step j of a span. */
+export function spanContext(batch: number, context0: number, j: number): number {
+  return context0 + batch * (j + 1);
+}
+
+/** Σ_{j=j0}^{j1-1} (a + b·(context0 + batch·(j+1))): a line summed over part of a span. */
+export function sumLinearOverSpan(a: number, b: number, batch: number, context0: number, j0: number, j1: number): number {
+  const n = j1 - j0;
+  if (n <= 0) return 0;
+  const sumJ1 = (j1 * (j1 + 1)) / 2 - (j0 * (j0 + 1)) / 2; // Σ (j+1) for j in [j0, j1)
+  return n * a + b * (n * context0 + batch * sumJ1);
+}
+
+/**
+ * Smallest k in [0, n] with decodeSpanSeconds(k) >= elapsed: the first step boundary at or
+ * after `elapsed` seconds into the span. Binary search, so O(log n) span sums.
+ */
+export function firstBoundaryAtOrAfter(model: StepTimeModel, batch: number, context0: number, n: number, elapsed: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (model.decodeSpanSeconds(batch, context0, mid) >= elapsed) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
