@@ -311,6 +311,7 @@ export class LlmReplica {
     let decoding = 0;
     let attention = 0;
     let kvRead = 0;
+    let decodeBlocks = 0;
     let hasPrefill = false;
     for (let i = 0; i < this.nRunning; i++) {
       const id = this.running[i]!;
@@ -318,8 +319,11 @@ export class LlmReplica {
         decoding++;
         attention += t.kvTokens[id]! + 1;
         kvRead += t.kvTokens[id]! + 1;
+        decodeBlocks += blocksFor(t.kvTokens[id]! + 1) - blocksFor(t.kvTokens[id]!);
       } else hasPrefill = true;
     }
+    // Decoding sequences grow by one token in this step: their blocks are held first.
+    this.usedBlocks += decodeBlocks;
     let budget = limits.maxNumBatchedTokens - decoding;
     let chunkTokens = 0;
     const assign = (i: number, id: ReqId): boolean => {
@@ -351,15 +355,11 @@ export class LlmReplica {
       assign(this.nRunning - 1, id);
     }
     if (chunkTokens === 0) {
+      this.usedBlocks -= decodeBlocks;
       if (!hasPrefill) return false;
       // A half-prefilled request cannot get the KV blocks for its next chunk: make room.
       this.preemptNewest(now);
       return this.planMixedStep(now);
-    }
-    // Decoding sequences grow by one token in this step: hold their blocks now.
-    for (let i = 0; i < this.nRunning; i++) {
-      const id = this.running[i]!;
-      if (this.chunk[i] === 0 && t.prefillDone[id] === t.prefillTarget[id]) this.usedBlocks += blocksFor(t.kvTokens[id]! + 1) - blocksFor(t.kvTokens[id]!);
     }
     this.startStep(now, decoding + chunkTokens, attention, kvRead);
     return true;
