@@ -10,6 +10,7 @@ import { SingleBar } from 'cli-progress';
 import { assertDeployable, runScenario, scenarioWarnings, summarizeRuns } from '../experiment/index.js';
 import { InputError, parseScenario, type Scenario } from '../scenario/index.js';
 import { defaultScenarioPath, packageVersion, processIo, readInputFile, type CliIo } from './io.js';
+import { renderPerf, runPerf, type PerfCommandOptions } from './perf-command.js';
 import { renderRunTable } from './run-table.js';
 
 export const EXIT_OK = 0;
@@ -100,6 +101,31 @@ function buildProgram(io: CliIo): Command {
       const { scenario } = loadScenario(file, opts.set);
       for (const w of scenarioWarnings(scenario)) io.stderr(`warning: ${w}\n`);
       io.stdout(`${file}: valid scenario "${scenario.name}" with ${scenario.plans.length} plan(s): ${scenario.plans.map((p) => p.name).join(', ')}\n`);
+    });
+
+  program
+    .command('perf')
+    .description('what one replica of a model on a GPU does: KV capacity, decode and prefill times, saturation throughput')
+    .requiredOption('--model <id>', 'model id, e.g. llama-3.1-8b')
+    .requiredOption('--gpu <id>', 'GPU id, e.g. h100-sxm')
+    .option('--tp <n>', 'tensor-parallel degree', positiveInt('--tp'), 1)
+    .option('--dtype <d>', 'weight dtype: bf16, fp8, int4', 'bf16')
+    .option('--kv-dtype <d>', 'KV-cache dtype: bf16 or fp8 (default: fp8 with fp8 weights, else bf16)')
+    .option('--gpu-memory-utilization <x>', 'share of GPU memory vLLM may use', (v: string) => {
+      const x = Number(v);
+      if (!(x > 0 && x <= 1)) throw new InvalidArgumentError(`--gpu-memory-utilization must be in (0, 1], got "${v}".`);
+      return x;
+    }, 0.9)
+    .option('--context <n>', 'per-sequence context for the decode table', positiveInt('--context'), 1024)
+    .option('--input <n>', 'prompt tokens for the saturation run', positiveInt('--input'), 1024)
+    .option('--output <n>', 'output tokens for the saturation run', positiveInt('--output'), 128)
+    .option('--max-num-seqs <n>', 'scheduler: most sequences in a batch', positiveInt('--max-num-seqs'), 256)
+    .option('--max-num-batched-tokens <n>', 'scheduler: token budget per step', positiveInt('--max-num-batched-tokens'), 8192)
+    .option('--chunked-prefill', 'scheduler: mix prefill chunks into decode steps', false)
+    .option('--json', 'print {kvCapacityTokens, decode, prefill, saturation} as JSON')
+    .action((opts: PerfCommandOptions & { json?: boolean }) => {
+      const report = runPerf(opts);
+      io.stdout(opts.json ? JSON.stringify(report, null, 2) + '\n' : renderPerf(opts, report));
     });
 
   return program;

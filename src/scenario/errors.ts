@@ -54,7 +54,7 @@ export function closest(name: string, known: readonly string[]): string | undefi
   let bestDistance = Infinity;
   for (const candidate of known) {
     // Ties go to the candidate of the same length (a typo more often swaps than drops a letter).
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase()) + (candidate.length === name.length ? 0 : 0.5);
+    const d = nameDistance(name, candidate) + (candidate.length === name.length ? 0 : 0.25);
     if (d < bestDistance) {
       bestDistance = d;
       best = candidate;
@@ -63,13 +63,26 @@ export function closest(name: string, known: readonly string[]): string | undefi
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
+/** "a known GPU id (did you mean "h100-sxm"?); closest: h100-sxm, h100-pcie, h200" */
+export function unknownIdMessage(id: string, known: readonly string[], what: string): string {
+  const guess = closest(id, known);
+  return `a known ${what} id${guess ? ` (did you mean "${guess}"?)` : ''}; closest known: ${nearest(id, known).join(', ')}`;
+}
+
 /** The few known names nearest to `name`, nearest first. */
 export function nearest(name: string, known: readonly string[], count = 3): string[] {
   return known
-    .map((k) => ({ k, d: editDistance(name.toLowerCase(), k.toLowerCase()) }))
+    .map((k) => ({ k, d: nameDistance(name, k) }))
     .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))
     .slice(0, count)
     .map((x) => x.k);
+}
+
+/** Edit distance, or distance to the known name's prefix (a user often types "a100" for "a100-80gb"). */
+function nameDistance(name: string, known: string): number {
+  const a = name.toLowerCase();
+  const b = known.toLowerCase();
+  return Math.min(editDistance(a, b), editDistance(a, b.slice(0, a.length)) + 0.5);
 }
 
 function editDistance(a: string, b: string): number {

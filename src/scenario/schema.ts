@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { Distribution } from '../random/index.js';
 import { GPU_IDS, KV_DTYPES, MODEL_IDS, WEIGHT_DTYPES } from '../catalog/index.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
-import { closest } from './errors.js';
+import { unknownIdMessage } from './errors.js';
 
 const EXPECTED_DURATION = 'a duration: seconds as a number, or a string like 90s, 15m, 3h, 30d';
 
@@ -116,8 +116,7 @@ function increasing(xs: readonly number[]): boolean {
 const catalogId = (known: readonly string[], what: string) =>
   z.string().superRefine((id, ctx) => {
     if (known.includes(id)) return;
-    const guess = closest(id, known);
-    ctx.addIssue({ code: 'custom', input: id, message: `a known ${what} id${guess ? ` (did you mean "${guess}"?)` : ''}; known: ${known.join(', ')}` });
+    ctx.addIssue({ code: 'custom', input: id, message: unknownIdMessage(id, known, what) });
   });
 
 /**
@@ -196,9 +195,14 @@ export const scenario = z
         error: 'plan names that differ from each other',
       }),
   })
-  .refine((s) => s.warmup < s.horizon, { error: 'a warmup shorter than the horizon', path: ['warmup'] })
+  // zod runs these checks even when a field inside failed (and was left untransformed), so
+  // they read fields defensively.
+  .refine((s) => !(typeof s.warmup === 'number' && typeof s.horizon === 'number') || s.warmup < s.horizon, {
+    error: 'a warmup shorter than the horizon',
+    path: ['warmup'],
+  })
   .superRefine((s, ctx) => {
-    const llm = s.plans.some((p) => p.backends.some((b) => b.perf.kind === 'llm'));
+    const llm = s.plans.some((p) => p.backends?.some((b) => (b as { perf?: { kind: string } }).perf?.kind === 'llm'));
     if (!llm) return;
     for (const key of ['input', 'output'] as const) {
       if (s.workload[key] === undefined) {

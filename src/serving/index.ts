@@ -12,3 +12,4 @@ export * from './request-table.js';
 export * from './replica.js';
 export * from './offline.js';
 export * from './build.js';
+export * from './perf-report.js';

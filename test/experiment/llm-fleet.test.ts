@@ -1,0 +1,120 @@
+import { describe, expect, test } from 'vitest';
+import { replicaSaturationRate, simulatePlanRun } from '../../src/experiment/index.js';
+import { LogHistogram } from '../../src/metrics/index.js';
+import { validateScenario, type Scenario } from '../../src/scenario/index.js';
+import { capsim, tempFile } from '../support/cli.js';
+
+function llmScenario(rate: number, horizon: number, extra: Record<string, unknown> = {}): Scenario {
+  return validateScenario(
+    {
+      name: 'llm',
+      horizon,
+      warmup: 0,
+      workload: { arrivals: { process: 'poisson', rate }, input: { dist: 'lognormal', median: 800, p99: 4000 }, output: { dist: 'lognormal', median: 150, p99: 600 } },
+      plans: [{ name: 'one', backends: [{ kind: 'fleet', replicas: 1, model: 'llama-3.1-8b', gpu: 'l4', dtype: 'fp8', scheduler: { maxNumSeqs: 64 }, ...extra }] }],
+    },
+    'test',
+  );
+}
+
+const meanTtft = (s: Scenario) => LogHistogram.fromJSON(simulatePlanRun(s, 0, 1).latency.ttft).mean();
+
+describe('an LLM fleet below and above its saturation throughput', () => {
+  const saturation = replicaSaturationRate(llmScenario(1, 60), llmScenario(1, 60).plans[0]!.backends[0]!);
+
+  test('below saturation, TTFT stays bounded as the horizon doubles', () => {
+    const short = meanTtft(llmScenario(0.6 * saturation, 1800));
+    const long = meanTtft(llmScenario(0.6 * saturation, 3600));
+    expect(long / short).toBeLessThan(1.5);
+    expect(long).toBeLessThan(5);
+  });
+
+  test('above saturation, queue wait and TTFT grow without bound', () => {
+    const short = simulatePlanRun(llmScenario(1.5 * saturation, 900), 0, 1);
+    const long = simulatePlanRun(llmScenario(1.5 * saturation, 1800), 0, 1);
+    const wait = (r: typeof short) => LogHistogram.fromJSON(r.latency.queueWait).mean();
+    const ttft = (r: typeof short) => LogHistogram.fromJSON(r.latency.ttft).mean();
+    expect(wait(long) / wait(short)).toBeGreaterThan(1.6);
+    expect(ttft(long) / ttft(short)).toBeGreaterThan(1.6);
+    expect(ttft(long)).toBeGreaterThan(60);
+  });
+
+  test('every request is accounted for, with causality of its times', () => {
+    for (const rate of [0.5 * saturation, 2 * saturation]) {
+      const r = simulatePlanRun(llmScenario(rate, 1200, { queue: { timeout: 120 } }), 0, 3);
+      expect(r.requests.arrived).toBe(r.requests.succeeded + r.requests.failed + r.requests.inFlight);
+      expect(r.requests.succeeded).toBeGreaterThan(100);
+      const ttft = LogHistogram.fromJSON(r.latency.ttft);
+      const e2e = LogHistogram.fromJSON(r.latency.e2e);
+      expect(ttft.min).toBeGreaterThan(0);
+      expect(e2e.mean()).toBeGreaterThan(ttft.mean());
+    }
+  });
+});
+
+describe('LLM scenarios from the command line', () => {
+  const text = `
+name: llm-cli
+horizon: 20m
+seeds: 2
+workload:
+  arrivals: { process: poisson, rate: 3 }
+  input: { dist: lognormal, median: 800, p99: 4000 }
+  output: { dist: constant, value: 200 }
+plans:
+  - name: h100
+    backends:
+      - { kind: fleet, replicas: 1, model: llama-3.1-8b, gpu: h100-sxm }
+`;
+  test('--json has ttft and tpot, and is byte-identical for the same seed', async () => {
+    const file = tempFile('llm.yaml', text);
+    const a = await capsim('run', file, '--json');
+    const b = await capsim('run', file, '--json');
+    expect(a.code).toBe(0);
+    expect(a.stdout).toBe(b.stdout);
+    const plan = JSON.parse(a.stdout).plans[0];
+    for (const q of ['mean', 'p50', 'p90', 'p99']) {
+      expect(plan.latency.ttft[q]).toBeGreaterThan(0);
+      expect(plan.latency.tpot[q]).toBeGreaterThan(0);
+    }
+    expect(plan.outputTokensPerSecond.mean).toBeCloseTo(600, -2);
+  });
+
+  test('a model that does not fit is bad input naming the backend', async () => {
+    const r = await capsim('run', tempFile('big.yaml', text.replace('model: llama-3.1-8b, gpu: h100-sxm', 'model: llama-3.1-70b, gpu: h100-sxm')));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/plans\.0\.backends\.0: got "llama-3\.1-70b on 1 × h100-sxm", expected a replica that fits its GPUs: llama-3\.1-70b in bf16 needs 141 GB for weights; 1 × h100-sxm has 80 GB/);
+  });
+
+  test('an unknown model or GPU names the closest known ids', async () => {
+    const r = await capsim('run', tempFile('typo.yaml', text.replace('gpu: h100-sxm', 'gpu: h100sxm')));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/plans\.0\.backends\.0\.gpu: got "h100sxm", expected a known GPU id \(did you mean "h100-sxm"\?\)/);
+  });
+
+  test('LLM fleets need token lengths', async () => {
+    const r = await capsim('validate', tempFile('nolen.yaml', text.replace(/  input: .*\n  output: .*\n/, '')));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/workload\.input: got nothing, expected a token-length distribution/);
+  });
+
+  test('capsim perf --json reports KV capacity, decode and prefill tables', async () => {
+    const r = await capsim('perf', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.kvCapacityTokens).toBe(415_344);
+    expect(doc.decode.map((d: { batch: number }) => d.batch)).toEqual([1, 8, 16, 32, 64, 128, 256]);
+    expect(doc.decode[0]).toMatchObject({ batch: 1, context: 1024 });
+    expect(doc.prefill.map((p: { tokens: number }) => p.tokens)).toEqual([128, 512, 2048, 8192]);
+    expect(doc.saturation.outputTokensPerSecond).toBeGreaterThan(1000);
+  });
+
+  test('capsim perf with an unknown GPU or a model that does not fit exits 2', async () => {
+    const unknown = await capsim('perf', '--model', 'llama-3.1-8b', '--gpu', 'h1OO');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--gpu h1OO: expected a known gpu id; closest known: h100-pcie, h100-sxm, /);
+    const big = await capsim('perf', '--model', 'llama-3.1-405b', '--gpu', 'h100-sxm', '--tp', '4');
+    expect(big.code).toBe(2);
+    expect(big.stderr).toMatch(/needs 812 GB for weights/);
+  });
+});
