@@ -81,10 +81,12 @@ export function simulatePlanRun(scenario: Scenario, planIndex: number, seed: num
 
   // Token lengths are drawn per request in arrival order from their own stream, so every
   // plan sees the same requests.
+  // (Plain-server workloads have no lengths: no draws at all keeps their hot loop lean.)
   const lengthsRng = openStream(seed, 'lengths');
-  const inputLength = scenario.workload.input ? makeSampler(scenario.workload.input) : () => 1;
-  const outputLength = scenario.workload.output ? makeSampler(scenario.workload.output) : () => 1;
-  const tokens = (sample: (rng: typeof lengthsRng) => number) => Math.max(1, Math.round(sample(lengthsRng)));
+  const { input: inputDist, output: outputDist } = scenario.workload;
+  const inputLength = inputDist ? makeSampler(inputDist) : undefined;
+  const outputLength = outputDist ? makeSampler(outputDist) : undefined;
+  const tokens = (sample: ((rng: typeof lengthsRng) => number) | undefined) => (sample ? Math.max(1, Math.round(sample(lengthsRng))) : 1);
 
   // Arrivals are generated one ahead: each arrival event schedules the next.
   const arrivals = makeArrivals(scenario.workload.arrivals, openStream(seed, 'arrivals'));

@@ -4,7 +4,8 @@
  * A `Distribution` is a plain, validated description (what a scenario file holds); a
  * `Sampler` draws from it with a generator passed in, so that which stream feeds which
  * draw is always the caller's decision. Parameterisations are the ones users think in:
- * lognormal by mean and sd or by median and p99, gamma by mean and coefficient of
+ * lognormal by mean and sd, by median and p99, or by mean and p99 (what trace summaries
+ * give), gamma by mean and coefficient of
  * variation, Erlang by shape and mean.
  *
  * Imports nothing of the domain.
@@ -18,6 +19,7 @@ export type Distribution =
   | { readonly dist: 'normal'; readonly mean: number; readonly sd: number }
   | { readonly dist: 'lognormal'; readonly mean: number; readonly sd: number }
   | { readonly dist: 'lognormal'; readonly median: number; readonly p99: number }
+  | { readonly dist: 'lognormal'; readonly mean: number; readonly p99: number }
   | { readonly dist: 'gamma'; readonly mean: number; readonly cv: number }
   | { readonly dist: 'erlang'; readonly k: number; readonly mean: number }
   | { readonly dist: 'empirical'; readonly samples: readonly number[] };
@@ -31,6 +33,11 @@ export const Z99 = 2.3263478740408408;
 export function lognormalParams(d: Extract<Distribution, { dist: 'lognormal' }>): { mu: number; sigma: number } {
   if ('median' in d) {
     return { mu: Math.log(d.median), sigma: Math.log(d.p99 / d.median) / Z99 };
+  }
+  if ('p99' in d) {
+    // ln(p99/mean) = z·σ − σ²/2: the smaller root (the larger one puts the median below the mean by far more).
+    const sigma = Z99 - Math.sqrt(Z99 * Z99 - 2 * Math.log(d.p99 / d.mean));
+    return { mu: Math.log(d.mean) - (sigma * sigma) / 2, sigma };
   }
   const sigma2 = Math.log(1 + (d.sd * d.sd) / (d.mean * d.mean));
   return { mu: Math.log(d.mean) - sigma2 / 2, sigma: Math.sqrt(sigma2) };

@@ -7,7 +7,7 @@
  * Absent is not zero: optional fields stay undefined, defaulted ones say so here.
  */
 import { z } from 'zod';
-import type { Distribution } from '../random/index.js';
+import { Z99, type Distribution } from '../random/index.js';
 import { GPU_IDS, KV_DTYPES, MODEL_IDS, WEIGHT_DTYPES } from '../catalog/index.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 import { unknownIdMessage } from './errors.js';
@@ -46,13 +46,18 @@ export const distribution = z
         p99: positive.optional(),
       })
       .refine(
-        (d) =>
-          (d.mean !== undefined && d.sd !== undefined && d.median === undefined && d.p99 === undefined) ||
-          (d.median !== undefined && d.p99 !== undefined && d.mean === undefined && d.sd === undefined),
-        { error: 'either {mean, sd} or {median, p99}' },
+        (d) => {
+          const given = (['mean', 'sd', 'median', 'p99'] as const).filter((k) => d[k] !== undefined).join(',');
+          return given === 'mean,sd' || given === 'median,p99' || given === 'mean,p99';
+        },
+        { error: 'one of {mean, sd}, {median, p99} or {mean, p99}' },
       )
-      .refine((d) => d.median === undefined || d.p99 === undefined || d.p99 > d.median, {
-        error: 'p99 greater than median',
+      .refine((d) => d.p99 === undefined || d.p99 > (d.median ?? d.mean ?? 0), {
+        error: 'p99 greater than the median or mean',
+        path: ['p99'],
+      })
+      .refine((d) => d.median !== undefined || d.p99 === undefined || d.mean === undefined || 2 * Math.log(d.p99 / d.mean) < Z99 * Z99, {
+        error: 'p99 less than 14.9 × mean (no lognormal has a heavier p99 for its mean)',
         path: ['p99'],
       }),
     z.strictObject({ dist: z.literal('gamma'), mean: positive, cv: positive }),
@@ -61,7 +66,9 @@ export const distribution = z
   ])
   .transform((d): Distribution => {
     if (d.dist !== 'lognormal') return d;
-    return d.median !== undefined ? { dist: 'lognormal', median: d.median, p99: d.p99! } : { dist: 'lognormal', mean: d.mean!, sd: d.sd! };
+    if (d.median !== undefined) return { dist: 'lognormal', median: d.median, p99: d.p99! };
+    if (d.sd !== undefined) return { dist: 'lognormal', mean: d.mean!, sd: d.sd };
+    return { dist: 'lognormal', mean: d.mean!, p99: d.p99! };
   });
 
 export const arrivals = z.discriminatedUnion('process', [

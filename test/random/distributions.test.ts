@@ -58,6 +58,7 @@ describe('distributions: sample moments match the closed forms', () => {
     { dist: 'normal', mean: 10, sd: 3 },
     { dist: 'lognormal', mean: 5, sd: 2 },
     { dist: 'lognormal', median: 1000, p99: 4000 },
+    { dist: 'lognormal', mean: 1155, p99: 4142 },
     { dist: 'gamma', mean: 4, cv: 0.5 },
     { dist: 'gamma', mean: 4, cv: 2 },
     { dist: 'erlang', k: 3, mean: 6 },
@@ -80,6 +81,12 @@ describe('distributions: quantiles', () => {
     const xs = draw({ dist: 'lognormal', median: 1000, p99: 4000 });
     expect(relativeError(quantileOf(xs, 0.5), 1000)).toBeLessThan(0.02);
     expect(relativeError(quantileOf(xs, 0.99), 4000)).toBeLessThan(0.04);
+  });
+
+  test('lognormal by mean and p99 has that mean and p99', () => {
+    const xs = draw({ dist: 'lognormal', mean: 211, p99: 601 });
+    expect(relativeError(meanOf(xs), 211)).toBeLessThan(0.01);
+    expect(relativeError(quantileOf(xs, 0.99), 601)).toBeLessThan(0.03);
   });
 
   test('lognormal parameters convert between the two forms', () => {
