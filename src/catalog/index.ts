@@ -1,6 +1,7 @@
 /**
- * catalog/ — dated, sourced facts: GPUs (`gpus.ts`) and open-model architectures
- * (`models.ts`). Look rows up with `findGpu` / `findModel`.
+ * catalog/ — dated, sourced facts: GPUs (`gpus.ts`), open-model architectures
+ * (`models.ts`), API token prices (`api-prices.ts`, plus a LiteLLM catalog reader) and GPU
+ * hourly prices by provider (`gpu-prices.ts`). Look rows up with the `find*` functions.
  */
 import { GPUS, type GpuSpec } from './gpus.js';
 import { MODELS, type ModelSpec } from './models.js';
@@ -18,3 +19,5 @@ export function findGpu(id: string): GpuSpec | undefined {
 export function findModel(id: string): ModelSpec | undefined {
   return MODELS.find((m) => m.id === id);
 }
+export * from './api-prices.js';
+export * from './gpu-prices.js';

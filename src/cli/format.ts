@@ -25,7 +25,9 @@ export function secs(x: number): string {
 /** An across-runs figure as "mean ± half-width of its 95% CI". */
 export function meanCi(s: AcrossRuns, show: (x: number) => string = num): string {
   const half = (s.ci95[1] - s.ci95[0]) / 2;
-  return half > 0 && Number.isFinite(half) ? `${show(s.mean)} ± ${show(half)}` : show(s.mean);
+  // Rounding noise (a figure that is the same in every run) is not an interval.
+  const visible = half > 1e-9 * Math.abs(s.mean) && Number.isFinite(half);
+  return visible ? `${show(s.mean)} ± ${show(half)}` : show(s.mean);
 }
 
 /** A table: first column left-aligned labels, the others right-aligned. */

@@ -7,8 +7,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { assertDeployable, runScenario, scenarioWarnings, summarizeRuns } from '../experiment/index.js';
-import { InputError, parseScenario, type Scenario } from '../scenario/index.js';
+import { assertDeployable, resolveCosts, runScenario, scenarioWarnings, summarizeRuns } from '../experiment/index.js';
+import { BUILT_IN_API_CATALOG, parseLiteLlmCatalog, PriceCatalogError, searchApiPrices, type ApiPriceCatalog } from '../catalog/index.js';
+import { renderPrices } from './prices-table.js';
+import { InputError, nearest, parseScenario, type Scenario } from '../scenario/index.js';
+import { statSync } from 'node:fs';
 import { defaultScenarioPath, packageVersion, processIo, readInputFile, type CliIo } from './io.js';
 import { renderPerf, runPerf, type PerfCommandOptions } from './perf-command.js';
 import { renderRunTable } from './run-table.js';
@@ -34,6 +37,18 @@ function nonNegativeInt(name: string) {
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** The built-in API price table, or a LiteLLM catalog file. */
+export function loadPriceCatalog(file: string | undefined): ApiPriceCatalog {
+  if (file === undefined) return BUILT_IN_API_CATALOG;
+  const text = readInputFile(file, 'price catalog');
+  try {
+    return parseLiteLlmCatalog(text, file, statSync(file).mtime.toISOString().slice(0, 10));
+  } catch (error) {
+    if (error instanceof PriceCatalogError) throw new InputError(error.message);
+    throw error;
+  }
+}
 
 /** Reads and validates a scenario file, or the built-in default when none is named. */
 export function loadScenario(file: string | undefined, overrides: readonly string[]): { scenario: Scenario; source: string } {
@@ -64,12 +79,15 @@ function buildProgram(io: CliIo): Command {
     .option('--set <path=value>', 'override a scenario field, e.g. workload.arrivals.rate=9.5 (repeatable)', collect, [])
     .option('--json', 'print one JSON document to stdout and nothing else')
     .option('--out <dir>', 'also write results.json into this folder')
-    .action((file: string | undefined, opts: { seeds?: number; seed?: number; set: string[]; json?: boolean; out?: string }) => {
+    .option('--prices <file>', "API prices from a LiteLLM model_prices_and_context_window.json instead of the built-in table")
+    .action((file: string | undefined, opts: { seeds?: number; seed?: number; set: string[]; json?: boolean; out?: string; prices?: string }) => {
       const { scenario } = loadScenario(file, opts.set);
+      const costs = resolveCosts(scenario, loadPriceCatalog(opts.prices));
       const warnings = scenarioWarnings(scenario);
       if (!opts.json) for (const w of warnings) io.stderr(`warning: ${w}\n`);
       const bar = io.interactive && !opts.json ? new SingleBar({ format: 'simulating {bar} {value}/{total} runs', clearOnComplete: true, stream: process.stderr }) : undefined;
       const runs = runScenario(scenario, {
+        costs,
         ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         onProgress: (done, total) => {
@@ -97,10 +115,25 @@ function buildProgram(io: CliIo): Command {
     .description('check a scenario file and print what it resolves to')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--set <path=value>', 'override a scenario field before checking (repeatable)', collect, [])
-    .action((file: string, opts: { set: string[] }) => {
+    .option('--prices <file>', 'check API models against a LiteLLM price catalog')
+    .action((file: string, opts: { set: string[]; prices?: string }) => {
       const { scenario } = loadScenario(file, opts.set);
+      resolveCosts(scenario, loadPriceCatalog(opts.prices));
       for (const w of scenarioWarnings(scenario)) io.stderr(`warning: ${w}\n`);
       io.stdout(`${file}: valid scenario "${scenario.name}" with ${scenario.plans.length} plan(s): ${scenario.plans.map((p) => p.name).join(', ')}\n`);
+    });
+
+  program
+    .command('prices')
+    .description('look up API models in the price catalog: input, output, cached and batch prices per million tokens')
+    .argument('[query]', 'words the model name must contain, e.g. "gpt-4o" or "claude sonnet"')
+    .option('--prices <file>', "a LiteLLM model_prices_and_context_window.json instead of the built-in table")
+    .option('--json', 'print the matching rows as JSON')
+    .action((query: string | undefined, opts: { prices?: string; json?: boolean }) => {
+      const catalog = loadPriceCatalog(opts.prices);
+      const rows = query ? searchApiPrices(catalog, query) : [...catalog.prices];
+      if (rows.length === 0) throw new InputError(`no model in ${catalog.name} matches "${query}" (closest: ${nearest(query ?? '', catalog.prices.map((p) => p.model)).join(', ')}).`);
+      io.stdout(opts.json ? JSON.stringify({ catalog: catalog.name, asOf: catalog.asOf, models: rows }, null, 2) + '\n' : renderPrices(catalog, rows));
     });
 
   program

@@ -23,13 +23,14 @@ export function renderRunTable(summary: RunSummary): string {
     ['  rejected (queue full)', ...plans.map((p) => meanCi(p.failedBy.rejected))],
     ['  timed out in queue', ...plans.map((p) => meanCi(p.failedBy.timedOut))],
     ['in flight at horizon', ...plans.map((p) => meanCi(p.requests.inFlight))],
+    ['  late (past the SLO)', ...plans.map((p) => meanCi(p.requests.late))],
     ['success rate', ...plans.map((p) => meanCi(p.successRate, (x) => pct(x, 2)))],
     ['queue wait mean / p50 / p99', ...latency((p) => p.latency.queueWait)],
     ['end-to-end mean / p50 / p99', ...latency((p) => p.latency.e2e)],
     ['utilization', ...plans.map((p) => meanCi(p.utilization, (x) => pct(x)))],
     ['queue length (time avg)', ...plans.map((p) => meanCi(p.queueLength))],
   ];
-  const llm = scenario.plans.some((p) => p.backends.some((b) => b.perf.kind === 'llm'));
+  const llm = scenario.plans.some((p) => p.backends.some((b) => b.kind === 'api' || b.perf.kind === 'llm'));
   if (llm) {
     rows.push(
       ['time to first token mean / p50 / p99', ...latency((p) => p.latency.ttft)],
@@ -40,7 +41,28 @@ export function renderRunTable(summary: RunSummary): string {
       ['preemptions per run', ...plans.map((p) => meanCi(p.preemptions))],
     );
   }
+  const billed = plans.some((p) => p.cost.total.mean > 0);
+  if (billed) {
+    const usd = (x: number) => (Math.abs(x) >= 100 ? `$${num(x, 4)}` : `$${Number(x.toPrecision(3))}`);
+    rows.unshift(
+      ['COST PER SUCCESSFUL REQUEST', ...plans.map((p) => meanCi(p.cost.perSuccessfulRequest, usd))],
+      ['cost per month (730 h)', ...plans.map((p) => meanCi(p.cost.perMonth, usd))],
+      ['cost per million output tokens', ...plans.map((p) => meanCi(p.cost.perMillionOutputTokens, usd))],
+      ['GPU utilization paid for', ...plans.map((p) => (Number.isFinite(p.cost.paidUtilization.mean) ? meanCi(p.cost.paidUtilization, (x) => pct(x)) : '—'))],
+    );
+    const items = [...new Set(plans.flatMap((p) => Object.keys(p.cost.itemsPerMonth)))].sort();
+    for (const item of items) rows.push([`  ${item} per month`, ...plans.map((p) => (p.cost.itemsPerMonth[item] !== undefined ? usd(p.cost.itemsPerMonth[item]!) : '—'))]);
+    if (plans.some((p) => p.api.calls.mean > 0)) {
+      rows.push(
+        ['API 429 answers per run', ...plans.map((p) => meanCi(p.api.rateLimited))],
+        ['API retries per run', ...plans.map((p) => meanCi(p.api.retries))],
+      );
+    }
+  }
   let text = head + table(['', ...plans.map((p) => p.name)], rows);
+  if (billed && summary.decision.recommended) {
+    text += `\nrecommended: ${summary.decision.recommended}\n  rule: ${summary.decision.rule}\n`;
+  }
   if (summary.warnings.length > 0) text += '\n' + summary.warnings.map((w) => `warning: ${w}`).join('\n') + '\n';
   return text;
 }

@@ -23,7 +23,7 @@ export function deploymentProblems(scenario: Scenario): FieldProblem[] {
   const lengths = meanLengths(scenario);
   scenario.plans.forEach((plan, p) =>
     plan.backends.forEach((backend, b) => {
-      if (backend.perf.kind !== 'llm') return;
+      if (backend.kind !== 'fleet' || backend.perf.kind !== 'llm') return;
       const { config } = setupReplica(backend.perf);
       const problem = fitProblem(config, lengths.input + lengths.output);
       if (problem) problems.push({ path: `plans.${p}.backends.${b}`, value: `${backend.perf.model} on ${backend.perf.tp} × ${backend.perf.gpu}`, expected: `a replica that fits its GPUs: ${problem}` });
@@ -51,6 +51,7 @@ export function scenarioWarnings(scenario: Scenario): string[] {
   const rate = meanArrivalRate(scenario.workload.arrivals);
   for (const plan of scenario.plans) {
     for (const backend of plan.backends) {
+      if (backend.kind !== 'fleet') continue;
       const capacity = backend.replicas * replicaSaturationRate(scenario, backend);
       if (rate >= capacity) {
         const bounded = backend.queue?.capacity !== undefined || backend.queue?.timeout !== undefined;

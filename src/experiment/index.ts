@@ -7,3 +7,4 @@ export * from './simulate-run.js';
 export * from './run-scenario.js';
 export * from './summary.js';
 export * from './checks.js';
+export * from './resolve-costs.js';

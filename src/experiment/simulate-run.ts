@@ -1,29 +1,37 @@
 /**
  * One Monte Carlo run of one plan: build the clock, the workload and the plan's backend,
- * run to the horizon, and return plain data (so it can cross a worker boundary).
+ * run to the horizon, bill it, and return plain data (so it can cross a worker boundary).
  *
  * Every plan of a run sees the same arrivals and the same per-request draws, because the
  * streams are keyed by (run seed, purpose), not by plan: common random numbers make
  * differences between plans sharper than independent runs would.
  */
+import { ApiBackend } from '../api/index.js';
+import { billRun, type Bill } from '../cost/index.js';
 import { InvariantError, Simulation } from '../engine/index.js';
+import { LlmFleet, ServerFleet, type FleetEnd, type FleetRuntime } from '../fleet/index.js';
 import { RunRecorder, type SerializedHistogram } from '../metrics/index.js';
 import { makeSampler, openStream } from '../random/index.js';
-import type { Scenario } from '../scenario/index.js';
-import { LlmFleet, ServerFleet, type FleetRuntime } from '../fleet/index.js';
+import type { Backend, Scenario } from '../scenario/index.js';
 import { setupReplica } from '../serving/index.js';
 import { makeArrivals } from '../workload/index.js';
+import { resolveCosts, type BackendCosts, type CostBook } from './resolve-costs.js';
 
 export interface PlanRunResult {
   readonly seed: number;
   readonly requests: {
     readonly arrived: number;
+    /** Completed within the SLO. */
     readonly succeeded: number;
+    /** Completed, but past the SLO. */
+    readonly late: number;
     readonly failed: number;
     readonly failedBy: { readonly rejected: number; readonly timedOut: number; readonly errored: number };
     readonly inFlight: number;
   };
   readonly successRate: number;
+  /** Share of finished requests (succeeded, late or failed) that met the SLO. */
+  readonly sloAttainment: number;
   readonly utilization: number;
   readonly replicaUtilization: readonly number[];
   readonly queueLength: number;
@@ -36,38 +44,71 @@ export interface PlanRunResult {
     readonly ttft: SerializedHistogram;
     readonly tpot: SerializedHistogram;
   };
-  /** LLM fleets: output tokens of counted successful requests, per second of the window. */
+  /** Output tokens of counted completed requests, per second of the window. */
   readonly outputTokensPerSecond: number;
   readonly meanBatch: number;
   readonly kvOccupancy: number;
   readonly preemptions: number;
+  readonly spotPreemptions: number;
+  /** API backends: calls made, 429 answers, failed calls, retries. */
+  readonly api: { readonly calls: number; readonly rateLimited: number; readonly errors: number; readonly retries: number };
+  readonly cost: Bill;
   readonly events: number;
 }
 
-export function simulatePlanRun(scenario: Scenario, planIndex: number, seed: number): PlanRunResult {
-  const plan = scenario.plans[planIndex];
-  if (!plan) throw new RangeError(`no plan ${planIndex}`);
-  const { horizon, warmup } = scenario;
-  const window = { from: warmup, to: horizon };
-  const sim = new Simulation();
-  const recorder = new RunRecorder(warmup);
-  const backend = plan.backends[0]!;
+interface Built {
+  readonly runtime: FleetRuntime;
+  readonly api?: ApiBackend;
+}
+
+function buildBackend(sim: Simulation, recorder: RunRecorder, backend: Backend, costs: BackendCosts | undefined, seed: number, window: { from: number; to: number }): Built {
+  if (backend.kind === 'api') {
+    if (costs?.kind !== 'api') throw new Error('API backend without resolved prices');
+    const api = new ApiBackend(sim, recorder, {
+      tier: backend.tier,
+      prices: { input: costs.input, cachedInput: costs.cachedInput, output: costs.output },
+      cachedInputShare: backend.cachedInputShare,
+      ttft: makeSampler(backend.ttft),
+      outputTokensPerSecond: makeSampler(backend.outputTokensPerSecond),
+      batchLatency: makeSampler(backend.batchLatency),
+      rateLimit: backend.rateLimit,
+      retry: backend.retry,
+      outages: backend.outages,
+      rng: openStream(seed, 'api', 'backend0'),
+      failureRng: openStream(seed, 'failures', 'api/backend0'),
+    });
+    const runtime: FleetRuntime = {
+      arrive: (now, input, output) => api.arrive(now, input, output),
+      end: (): FleetEnd => {
+        const u = api.usage;
+        const prefix = backend.tier === 'batch' ? 'api.batch' : 'api';
+        const charges = [
+          { item: `${prefix}.input`, usd: u.usd.input },
+          { item: `${prefix}.cachedInput`, usd: u.usd.cachedInput },
+          { item: `${prefix}.output`, usd: u.usd.output },
+        ].filter((c) => c.usd > 0);
+        return { inFlight: api.inFlight(), replicaUtilization: [], utilization: NaN, queueLength: NaN, inSystem: NaN, charges, billedGpuSeconds: 0, busyGpuSeconds: 0 };
+      },
+    };
+    return { runtime, api };
+  }
   const queueCapacity = backend.queue?.capacity;
   const queueTimeout = backend.queue?.timeout;
-
-  let fleet: FleetRuntime;
   if (backend.perf.kind === 'service') {
-    fleet = new ServerFleet(sim, recorder, {
-      replicas: backend.replicas,
-      service: makeSampler(backend.perf.service),
-      serviceRng: openStream(seed, 'service', 'backend0'),
-      queueCapacity,
-      queueTimeout,
-      window,
-    });
-  } else {
-    const setup = setupReplica(backend.perf);
-    fleet = new LlmFleet(sim, recorder, {
+    return {
+      runtime: new ServerFleet(sim, recorder, {
+        replicas: backend.replicas,
+        service: makeSampler(backend.perf.service),
+        serviceRng: openStream(seed, 'service', 'backend0'),
+        queueCapacity,
+        queueTimeout,
+        window,
+      }),
+    };
+  }
+  const setup = setupReplica(backend.perf);
+  return {
+    runtime: new LlmFleet(sim, recorder, {
       replicas: backend.replicas,
       stepTime: setup.stepTime,
       kvBlocks: setup.memory.kvBlocks,
@@ -76,12 +117,25 @@ export function simulatePlanRun(scenario: Scenario, planIndex: number, seed: num
       queueCapacity,
       queueTimeout,
       window,
-    });
-  }
+      pools: costs?.kind === 'fleet' ? costs.pools : undefined,
+      preemptionRng: openStream(seed, 'failures', 'spot/backend0'),
+    }),
+  };
+}
+
+export function simulatePlanRun(scenario: Scenario, planIndex: number, seed: number, costBook: CostBook = resolveCosts(scenario)): PlanRunResult {
+  const plan = scenario.plans[planIndex];
+  if (!plan) throw new RangeError(`no plan ${planIndex}`);
+  const { horizon, warmup } = scenario;
+  const window = { from: warmup, to: horizon };
+  const sim = new Simulation();
+  const recorder = new RunRecorder(warmup, scenario.workload.slo ?? {});
+  const built = buildBackend(sim, recorder, plan.backends[0]!, costBook.plans[planIndex]?.[0], seed, window);
+  const fleet = built.runtime;
 
   // Token lengths are drawn per request in arrival order from their own stream, so every
-  // plan sees the same requests.
-  // (Plain-server workloads have no lengths: no draws at all keeps their hot loop lean.)
+  // plan sees the same requests. (Plain-server workloads have no lengths: no draws at all
+  // keeps their hot loop lean.)
   const lengthsRng = openStream(seed, 'lengths');
   const { input: inputDist, output: outputDist } = scenario.workload;
   const inputLength = inputDist ? makeSampler(inputDist) : undefined;
@@ -103,32 +157,51 @@ export function simulatePlanRun(scenario: Scenario, planIndex: number, seed: num
   const end = fleet.end(horizon);
 
   const failed = recorder.failedTotal();
-  if (recorder.arrived !== recorder.succeeded + failed + end.inFlight) {
+  if (recorder.arrived !== recorder.succeeded + recorder.late + failed + end.inFlight) {
     throw new InvariantError(
-      `requests not conserved in plan ${plan.name}, seed ${seed}: arrived ${recorder.arrived} != succeeded ${recorder.succeeded} + failed ${failed} + in flight ${end.inFlight}`,
+      `requests not conserved in plan ${plan.name}, seed ${seed}: arrived ${recorder.arrived} != succeeded ${recorder.succeeded} + late ${recorder.late} + failed ${failed} + in flight ${end.inFlight}`,
       horizon,
     );
   }
+  const windowSeconds = horizon - warmup;
+  const cost = billRun({
+    charges: end.charges,
+    overhead: plan.overhead,
+    windowSeconds,
+    successfulRequests: recorder.succeeded,
+    outputTokens: recorder.outputTokens,
+    billedGpuSeconds: end.billedGpuSeconds,
+    busyGpuSeconds: end.busyGpuSeconds,
+  });
+  const itemsTotal = Object.values(cost.items).reduce((a, b) => a + b, 0);
+  if (Math.abs(itemsTotal - cost.total) > 1e-9 * Math.max(1, cost.total)) throw new InvariantError(`bill items sum to ${itemsTotal}, total ${cost.total}`, horizon);
+  const finished = recorder.succeeded + recorder.late + failed;
+  const apiUsage = built.api?.usage;
   return {
     seed,
     requests: {
       arrived: recorder.arrived,
       succeeded: recorder.succeeded,
+      late: recorder.late,
       failed,
       failedBy: { ...recorder.failed },
       inFlight: end.inFlight,
     },
     successRate: recorder.arrived > 0 ? recorder.succeeded / recorder.arrived : NaN,
+    sloAttainment: finished > 0 ? recorder.succeeded / finished : NaN,
     utilization: end.utilization,
     replicaUtilization: end.replicaUtilization,
     queueLength: end.queueLength,
     inSystem: end.inSystem,
-    throughput: recorder.arrived / (horizon - warmup),
+    throughput: recorder.arrived / windowSeconds,
     latency: { queueWait: recorder.queueWait.toJSON(), e2e: recorder.e2e.toJSON(), ttft: recorder.ttft.toJSON(), tpot: recorder.tpot.toJSON() },
-    outputTokensPerSecond: recorder.outputTokens / (horizon - warmup),
+    outputTokensPerSecond: recorder.outputTokens / windowSeconds,
     meanBatch: end.meanBatch ?? NaN,
     kvOccupancy: end.kvOccupancy ?? NaN,
     preemptions: end.preemptions ?? 0,
+    spotPreemptions: end.spotPreemptions ?? 0,
+    api: { calls: apiUsage?.calls ?? 0, rateLimited: apiUsage?.rateLimited ?? 0, errors: apiUsage?.errors ?? 0, retries: apiUsage?.retries ?? 0 },
+    cost,
     events: sim.eventsProcessed,
   };
 }

@@ -4,7 +4,9 @@
  * (their histograms are merged) and reported once.
  */
 import { acrossRuns, LogHistogram, type AcrossRuns, type SerializedHistogram } from '../metrics/index.js';
+import { decide, type Decision, type PlanKind } from '../cost/index.js';
 import type { Scenario } from '../scenario/index.js';
+import type { CostBook } from './resolve-costs.js';
 import type { ScenarioRuns } from './run-scenario.js';
 import type { PlanRunResult } from './simulate-run.js';
 
@@ -21,10 +23,25 @@ export interface PooledLatency {
 export interface PlanSummary {
   name: string;
   runs: number;
-  requests: { arrived: AcrossRuns; succeeded: AcrossRuns; failed: AcrossRuns; inFlight: AcrossRuns };
+  kind: PlanKind;
+  requests: { arrived: AcrossRuns; succeeded: AcrossRuns; late: AcrossRuns; failed: AcrossRuns; inFlight: AcrossRuns };
   failedBy: { rejected: AcrossRuns; timedOut: AcrossRuns; errored: AcrossRuns };
   successRate: AcrossRuns;
+  sloAttainment: AcrossRuns;
   throughput: AcrossRuns;
+  cost: {
+    total: AcrossRuns;
+    perSuccessfulRequest: AcrossRuns;
+    perMonth: AcrossRuns;
+    perMillionOutputTokens: AcrossRuns;
+    paidUtilization: AcrossRuns;
+    /** Line items over the window (USD). */
+    items: Record<string, AcrossRuns>;
+    /** Line items normalized to a 730-hour month (USD, means over runs). */
+    itemsPerMonth: Record<string, number>;
+  };
+  api: { calls: AcrossRuns; rateLimited: AcrossRuns; errors: AcrossRuns; retries: AcrossRuns };
+  spotPreemptions: AcrossRuns;
   latency: { queueWait: PooledLatency; e2e: PooledLatency; ttft: PooledLatency; tpot: PooledLatency };
   /** LLM fleets: output tokens per second, mean running batch while busy, KV occupancy, preemptions per run. */
   outputTokensPerSecond: AcrossRuns;
@@ -41,9 +58,18 @@ export interface PlanSummary {
 export interface RunSummary {
   capsim: { version: string; command: 'run' };
   scenario: Scenario;
+  prices: CostBook;
   seeds: number[];
   warnings: string[];
   plans: PlanSummary[];
+  decision: Decision;
+}
+
+/** API plans bill tokens; self-hosted plans bill GPUs; plain-server plans bill nothing. */
+export function planKind(plan: Scenario['plans'][number]): PlanKind {
+  const backend = plan.backends[0]!;
+  if (backend.kind === 'api') return 'api';
+  return backend.perf.kind === 'llm' ? 'self-hosted' : 'other';
 }
 
 export function pooledLatency(histograms: readonly SerializedHistogram[]): PooledLatency {
@@ -53,15 +79,24 @@ export function pooledLatency(histograms: readonly SerializedHistogram[]): Poole
   return { mean: s.mean, p50: s.p50, p90: s.p90, p99: s.p99, p999: s.p999, count: s.count };
 }
 
-export function summarizePlan(name: string, runs: readonly PlanRunResult[]): PlanSummary {
+export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanRunResult[]): PlanSummary {
   const over = (pick: (r: PlanRunResult) => number) => acrossRuns(runs.map(pick));
   const replicas = runs[0]?.replicaUtilization.length ?? 0;
+  const itemNames = [...new Set(runs.flatMap((r) => Object.keys(r.cost.items)))].sort();
+  const items: Record<string, AcrossRuns> = {};
+  const itemsPerMonth: Record<string, number> = {};
+  for (const item of itemNames) {
+    items[item] = over((r) => r.cost.items[item] ?? 0);
+    itemsPerMonth[item] = acrossRuns(runs.map((r) => ((r.cost.items[item] ?? 0) * r.cost.perMonth) / (r.cost.total || 1))).mean;
+  }
   return {
     name,
+    kind,
     runs: runs.length,
     requests: {
       arrived: over((r) => r.requests.arrived),
       succeeded: over((r) => r.requests.succeeded),
+      late: over((r) => r.requests.late),
       failed: over((r) => r.requests.failed),
       inFlight: over((r) => r.requests.inFlight),
     },
@@ -71,7 +106,24 @@ export function summarizePlan(name: string, runs: readonly PlanRunResult[]): Pla
       errored: over((r) => r.requests.failedBy.errored),
     },
     successRate: over((r) => r.successRate),
+    sloAttainment: over((r) => r.sloAttainment),
     throughput: over((r) => r.throughput),
+    cost: {
+      total: over((r) => r.cost.total),
+      perSuccessfulRequest: over((r) => r.cost.perSuccessfulRequest),
+      perMonth: over((r) => r.cost.perMonth),
+      perMillionOutputTokens: over((r) => r.cost.perMillionOutputTokens),
+      paidUtilization: over((r) => r.cost.paidUtilization),
+      items,
+      itemsPerMonth,
+    },
+    api: {
+      calls: over((r) => r.api.calls),
+      rateLimited: over((r) => r.api.rateLimited),
+      errors: over((r) => r.api.errors),
+      retries: over((r) => r.api.retries),
+    },
+    spotPreemptions: over((r) => r.spotPreemptions),
     latency: {
       queueWait: pooledLatency(runs.map((r) => r.latency.queueWait)),
       e2e: pooledLatency(runs.map((r) => r.latency.e2e)),
@@ -90,11 +142,17 @@ export function summarizePlan(name: string, runs: readonly PlanRunResult[]): Pla
 }
 
 export function summarizeRuns(runs: ScenarioRuns, version: string, warnings: string[]): RunSummary {
+  const plans = runs.plans.map((p, i) => summarizePlan(p.name, planKind(runs.scenario.plans[i]!), p.runs));
   return {
     capsim: { version, command: 'run' },
     scenario: runs.scenario,
+    prices: runs.costs,
     seeds: [...runs.seeds],
     warnings,
-    plans: runs.plans.map((p) => summarizePlan(p.name, p.runs)),
+    plans,
+    decision: decide(
+      plans.map((p) => ({ name: p.name, kind: p.kind, perSuccessfulRequest: p.cost.perSuccessfulRequest.mean })),
+      runs.scenario.decision.friction,
+    ),
   };
 }

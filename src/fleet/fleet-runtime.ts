@@ -1,6 +1,8 @@
 /**
- * What every fleet does in a run: take arrivals, and report at the horizon.
+ * What every backend does in a run: take arrivals, and report at the horizon.
  */
+import type { Charge } from './pools.js';
+
 export interface FleetRuntime {
   /** A request arrives now with these token lengths (plain-server fleets ignore them). */
   arrive(now: number, inputTokens: number, outputTokens: number): void;
@@ -21,4 +23,10 @@ export interface FleetEnd {
   meanBatch?: number;
   kvOccupancy?: number;
   preemptions?: number;
+  /** Spot replicas preempted by the provider during the window. */
+  spotPreemptions?: number;
+  /** What the backend charged over the window, and the GPU time billed and busy. */
+  charges: Charge[];
+  billedGpuSeconds: number;
+  busyGpuSeconds: number;
 }

@@ -4,6 +4,7 @@
  * `llm-fleet.ts` dispatches to LLM replicas (serving/). Both implement `FleetRuntime`.
  */
 export * from './fleet-runtime.js';
+export * from './pools.js';
 export * from './server-fleet.js';
 export * from './llm-fleet.js';
 export * from './queueing-theory.js';

@@ -4,12 +4,20 @@
  * lowest index), as a load balancer with least-outstanding-requests routing does. Each
  * replica keeps its own queue; `queue.capacity` bounds the requests waiting across the
  * fleet and `queue.timeout` fails requests never admitted within it.
+ *
+ * Replicas run in GPU pools (pools.ts). A spot replica is preempted at a Poisson hazard:
+ * at the notice it stops taking new requests; when the notice runs out, the requests it
+ * still holds go back to the dispatcher (to be prefilled again elsewhere) and the replica
+ * is away, unbilled, until its replacement is serving. While no replica can take
+ * requests, they wait in the fleet's holding queue.
  */
 import type { Simulation } from '../engine/index.js';
 import type { RunRecorder } from '../metrics/index.js';
-import { TimeWeightedLevel } from '../metrics/index.js';
-import { LlmReplica, RequestTable, type ReqId, type ReplicaSink, type SchedulerLimits, type StepTimeModel } from '../serving/index.js';
+import { overlap, TimeWeightedLevel } from '../metrics/index.js';
+import type { Rng } from '../random/index.js';
+import { IdDeque, LlmReplica, RequestTable, type ReqId, type ReplicaSink, type SchedulerLimits, type StepTimeModel } from '../serving/index.js';
 import type { FleetEnd, FleetRuntime } from './fleet-runtime.js';
+import { placeReplicas, poolCharges, type PoolName, type ResolvedPools } from './pools.js';
 
 export interface LlmFleetOptions {
   readonly replicas: number;
@@ -21,6 +29,10 @@ export interface LlmFleetOptions {
   readonly queueCapacity: number | undefined;
   readonly queueTimeout: number | undefined;
   readonly window: { readonly from: number; readonly to: number };
+  /** GPU pools and prices; without them the fleet bills nothing. */
+  readonly pools?: ResolvedPools | undefined;
+  /** Draws spot preemption times. */
+  readonly preemptionRng?: Rng | undefined;
 }
 
 export class LlmFleet implements FleetRuntime, ReplicaSink {
@@ -28,9 +40,20 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
   private readonly replicas: LlmReplica[];
   private readonly queueLevel: TimeWeightedLevel;
   private queued = 0;
+  /** Requests that arrived (or were evicted) while no replica could take them. */
+  private readonly holding = new IdDeque();
+  private readonly placement: PoolName[];
+  /** A replica stops taking new requests from its preemption notice until it is back. */
+  private readonly draining: boolean[];
+  private readonly upSince: number[];
+  private readonly upSeconds: number[];
+  private spotPreemptions = 0;
+  private readonly noticeKind: number;
+  private readonly evictKind: number;
+  private readonly restoreKind: number;
 
   constructor(
-    sim: Simulation,
+    private readonly sim: Simulation,
     private readonly recorder: RunRecorder,
     private readonly opts: LlmFleetOptions,
   ) {
@@ -41,6 +64,61 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
       (_, index) =>
         new LlmReplica(sim, this.table, this, { index, stepTime: opts.stepTime, kvBlocks: opts.kvBlocks, limits: opts.limits, queueTimeout: opts.queueTimeout, window: opts.window }, wakeKind),
     );
+    this.placement = opts.pools ? placeReplicas(opts.replicas, opts.pools) : Array.from({ length: opts.replicas }, () => 'onDemand' as const);
+    this.draining = this.replicas.map(() => false);
+    this.upSince = this.replicas.map(() => 0);
+    this.upSeconds = this.replicas.map(() => 0);
+    this.noticeKind = sim.register((index, _gen, now) => this.notice(index, now));
+    this.evictKind = sim.register((index, _gen, now) => this.evict(index, now));
+    this.restoreKind = sim.register((index, _gen, now) => this.restore(index, now));
+    this.placement.forEach((pool, i) => {
+      if (pool === 'spot') this.schedulePreemption(i, 0);
+    });
+  }
+
+  private schedulePreemption(index: number, now: number): void {
+    const hazard = this.opts.pools?.spot?.preemptionsPerHour ?? 0;
+    if (!(hazard > 0) || !this.opts.preemptionRng) return;
+    const at = now + (-Math.log(1 - this.opts.preemptionRng()) * 3600) / hazard;
+    if (at <= this.opts.window.to) this.sim.schedule(at, this.noticeKind, index);
+  }
+
+  private notice(index: number, now: number): void {
+    this.draining[index] = true;
+    if (this.recorder.counts(now)) this.spotPreemptions++;
+    this.sim.schedule(now + (this.opts.pools?.spot?.notice ?? 0), this.evictKind, index);
+  }
+
+  private evict(index: number, now: number): void {
+    this.upSeconds[index]! += overlap(this.upSince[index]!, now, this.opts.window.from, this.opts.window.to);
+    for (const id of this.replicas[index]!.evict(now)) this.dispatch(id, now);
+    this.sim.schedule(now + (this.opts.pools?.spot?.replacementDelay ?? 0), this.restoreKind, index);
+  }
+
+  private restore(index: number, now: number): void {
+    this.draining[index] = false;
+    this.upSince[index] = now;
+    this.replicas[index]!.restore(now);
+    while (this.holding.length > 0) {
+      this.onQueueChange(-1, now);
+      this.dispatch(this.holding.popFront(), now);
+    }
+    this.schedulePreemption(index, now);
+  }
+
+  /** Sends a request to the least-loaded replica that takes requests, or holds it. */
+  private dispatch(id: ReqId, now: number): void {
+    let best: LlmReplica | undefined;
+    for (let i = 0; i < this.replicas.length; i++) {
+      const r = this.replicas[i]!;
+      if (this.draining[i] || r.isDown) continue;
+      if (best === undefined || r.outstanding < best.outstanding) best = r;
+    }
+    if (best) best.enqueue(id, now);
+    else {
+      this.holding.pushBack(id);
+      this.onQueueChange(1, now);
+    }
   }
 
   arrive(now: number, inputTokens: number, outputTokens: number): void {
@@ -53,12 +131,7 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
       this.recorder.onFailure(now, 'rejected');
       return;
     }
-    let best = this.replicas[0]!;
-    for (let i = 1; i < this.replicas.length; i++) {
-      const r = this.replicas[i]!;
-      if (r.outstanding < best.outstanding) best = r;
-    }
-    best.enqueue(this.table.add(now, inputTokens, outputTokens), now);
+    this.dispatch(this.table.add(now, inputTokens, outputTokens), now);
   }
 
   onAdmit(id: ReqId, now: number): void {
@@ -71,7 +144,7 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
 
   onFinish(id: ReqId, now: number): void {
     const t = this.table;
-    this.recorder.onSuccess(t.arrival[id]!, now);
+    this.recorder.onSuccess(t.arrival[id]!, now, t.firstToken[id]!);
     this.recorder.onTokens(t.arrival[id]!, t.firstToken[id]!, now, t.output[id]!);
     t.release(id);
   }
@@ -95,6 +168,10 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
     let batchArea = 0;
     let kvArea = 0;
     const replicaUtilization: number[] = [];
+    for (let i = 0; i < this.holding.length; i++) if (this.recorder.counts(this.table.arrival[this.holding.at(i)]!)) inFlight++;
+    this.replicas.forEach((r, i) => {
+      if (!r.isDown) this.upSeconds[i]! += overlap(this.upSince[i]!, horizon, from, to);
+    });
     for (const r of this.replicas) {
       r.end(horizon);
       r.forEachInFlight((id) => {
@@ -106,7 +183,13 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
       kvArea += r.kvArea;
     }
     const queueLength = this.queueLevel.average();
+    const gpusPerReplica = this.opts.pools?.gpusPerReplica ?? 1;
+    const bill = this.opts.pools ? poolCharges(this.opts.pools, this.placement, this.upSeconds, width) : { charges: [], billedGpuSeconds: 0 };
     return {
+      charges: bill.charges,
+      billedGpuSeconds: bill.billedGpuSeconds,
+      busyGpuSeconds: busy * gpusPerReplica,
+      spotPreemptions: this.spotPreemptions,
       inFlight,
       replicaUtilization,
       utilization: busy / (width * this.replicas.length),

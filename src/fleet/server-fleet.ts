@@ -180,12 +180,16 @@ export class ServerFleet implements FleetRuntime {
     const replicaUtilization = Array.from(this.busyTime, (b) => b / width);
     const queueLength = this.queueLevel.average();
     const busy = this.busyLevel.average();
+    // Plain servers model no hardware, so they bill nothing.
     return {
       inFlight,
       replicaUtilization,
       utilization: busy / c,
       queueLength,
       inSystem: queueLength + busy,
+      charges: [],
+      billedGpuSeconds: 0,
+      busyGpuSeconds: 0,
     };
   }
 }

@@ -3,8 +3,9 @@
  * latencies. A request counts when it arrives at or after the warmup; earlier requests
  * are simulated (they load the system) but not recorded.
  *
- * Every counted request ends exactly once: succeeded, failed (with a reason), or still
- * in flight at the horizon. `inFlight` is reported by the backends at the end of the
+ * Every counted request ends exactly once: succeeded (completed within its SLO), late
+ * (completed, but past the SLO's TTFT or end-to-end limit), failed (with a reason), or
+ * still in flight at the horizon. `inFlight` is reported by the backends at the end of the
  * run and checked against the counters (conservation), never derived from them.
  *
  * Imports nothing of the domain.
@@ -14,9 +15,16 @@ import { LogHistogram } from './histogram.js';
 export const FAILURE_REASONS = ['rejected', 'timedOut', 'errored'] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
+/** Latency limits a request must meet to count as a success (seconds; both optional). */
+export interface Slo {
+  readonly ttft?: number | undefined;
+  readonly e2e?: number | undefined;
+}
+
 export class RunRecorder {
   arrived = 0;
   succeeded = 0;
+  late = 0;
   readonly failed: Record<FailureReason, number> = { rejected: 0, timedOut: 0, errored: 0 };
   readonly queueWait = new LogHistogram();
   readonly e2e = new LogHistogram();
@@ -25,7 +33,10 @@ export class RunRecorder {
   readonly tpot = new LogHistogram();
   outputTokens = 0;
 
-  constructor(readonly warmup: number) {}
+  constructor(
+    readonly warmup: number,
+    private readonly slo: Slo = {},
+  ) {}
 
   counts(arrivalTime: number): boolean {
     return arrivalTime >= this.warmup;
@@ -40,10 +51,15 @@ export class RunRecorder {
     if (arrivalTime >= this.warmup) this.queueWait.record(startTime - arrivalTime);
   }
 
-  onSuccess(arrivalTime: number, endTime: number): void {
+  /** A request completed; `firstTokenTime` where the backend streams tokens. */
+  onSuccess(arrivalTime: number, endTime: number, firstTokenTime?: number): void {
     if (arrivalTime < this.warmup) return;
-    this.succeeded++;
-    this.e2e.record(endTime - arrivalTime);
+    const e2e = endTime - arrivalTime;
+    this.e2e.record(e2e);
+    const ttft = firstTokenTime === undefined ? e2e : firstTokenTime - arrivalTime;
+    const { slo } = this;
+    if ((slo.e2e !== undefined && e2e > slo.e2e) || (slo.ttft !== undefined && ttft > slo.ttft)) this.late++;
+    else this.succeeded++;
   }
 
   onFirstToken(arrivalTime: number, time: number): void {

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { Z99, type Distribution } from '../random/index.js';
-import { GPU_IDS, KV_DTYPES, MODEL_IDS, WEIGHT_DTYPES } from '../catalog/index.js';
+import { GPU_IDS, GPU_PROVIDERS, KV_DTYPES, MODEL_IDS, WEIGHT_DTYPES } from '../catalog/index.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 import { unknownIdMessage } from './errors.js';
 
@@ -71,8 +71,12 @@ export const distribution = z
     return { dist: 'lognormal', mean: d.mean!, p99: d.p99! };
   });
 
+/** Volume as a rate (requests per second) or as requests per day; parsed to a rate. */
 export const arrivals = z.discriminatedUnion('process', [
-  z.strictObject({ process: z.literal('poisson'), rate: positive }),
+  z
+    .strictObject({ process: z.literal('poisson'), rate: positive.optional(), perDay: positive.optional() })
+    .refine((a) => (a.rate === undefined) !== (a.perDay === undefined), { error: 'either rate (requests per second) or perDay (requests per day)' })
+    .transform((a) => ({ process: a.process, rate: a.rate ?? a.perDay! / 86400 })),
 ]);
 
 export const workload = z.strictObject({
@@ -81,6 +85,8 @@ export const workload = z.strictObject({
   input: distribution.optional(),
   /** Output tokens per request (rounded, at least 1). Needed by LLM fleets. */
   output: distribution.optional(),
+  /** A request succeeds only if it completes within these (both optional). */
+  slo: z.strictObject({ ttft: positiveDuration.optional(), e2e: positiveDuration.optional() }).optional(),
 });
 
 export const queue = z.strictObject({
@@ -126,6 +132,46 @@ const catalogId = (known: readonly string[], what: string) =>
     ctx.addIssue({ code: 'custom', input: id, message: unknownIdMessage(id, known, what) });
   });
 
+const usdPerHour = nonNegative;
+const share = z.number().min(0).lt(1);
+
+/**
+ * Where a fleet's GPUs come from. Replicas fill the pools in `order`: reserved first (up to
+ * its committed GPUs), then the rest spill to on-demand or spot. Prices default to the
+ * catalog row for (gpu, provider); give `pricePerGpuHour` or a `discount` off on-demand.
+ */
+export const pools = z
+  .strictObject({
+    provider: z.enum(GPU_PROVIDERS).default('aws'),
+    reserved: z
+      .strictObject({
+        gpus: z.int().min(1),
+        term: z.enum(['1y', '3y']).default('1y'),
+        pricePerGpuHour: usdPerHour.optional(),
+        discount: share.optional(),
+      })
+      .optional(),
+    onDemand: z.strictObject({ pricePerGpuHour: usdPerHour.optional() }).optional(),
+    spot: z
+      .strictObject({
+        pricePerGpuHour: usdPerHour.optional(),
+        discount: share.optional(),
+        /** Preemptions per replica-hour (a Poisson hazard). */
+        preemptionsPerHour: nonNegative.default(0),
+        /** Warning before the replica is taken away; it stops taking new requests then. */
+        notice: duration.default(120),
+        /** Time to get a replacement replica serving again (GPU start + model load). */
+        replacementDelay: duration.default(600),
+      })
+      .optional(),
+    order: z.array(z.enum(['reserved', 'onDemand', 'spot'])).min(1).optional(),
+  })
+  .superRefine((p, ctx) => {
+    for (const name of p.order ?? []) {
+      if (name !== 'onDemand' && p[name] === undefined) ctx.addIssue({ code: 'custom', path: ['order'], input: p.order, message: `a pool named in order to be configured: ${name} is missing` });
+    }
+  });
+
 /**
  * A fleet of replicas. Plain servers give `service` (a service-time distribution, one
  * request at a time); LLM replicas give `model` and `gpu` (and optionally tp, dtype,
@@ -145,10 +191,11 @@ export const fleetBackend = z
     gpuMemoryUtilization: z.number().gt(0).lte(1).optional(),
     scheduler: scheduler.optional(),
     profile: profile.optional(),
+    pools: pools.optional(),
     queue: queue.optional(),
   })
   .superRefine((f, ctx) => {
-    const llmFields = (['model', 'gpu', 'tp', 'dtype', 'kvDtype', 'gpuMemoryUtilization', 'scheduler', 'profile'] as const).filter((k) => f[k] !== undefined);
+    const llmFields = (['model', 'gpu', 'tp', 'dtype', 'kvDtype', 'gpuMemoryUtilization', 'scheduler', 'profile', 'pools'] as const).filter((k) => f[k] !== undefined);
     if (f.service !== undefined && llmFields.length > 0) {
       ctx.addIssue({ code: 'custom', path: [llmFields[0]!], input: f[llmFields[0]!], message: 'no LLM fields on a plain-server fleet (it has service:); give either service, or model and gpu' });
     } else if (f.service === undefined) {
@@ -169,17 +216,85 @@ export const fleetBackend = z
         dtype: f.dtype ?? 'bf16',
         kvDtype: f.kvDtype ?? (f.dtype === 'fp8' ? 'fp8' : 'bf16'),
         gpuMemoryUtilization: f.gpuMemoryUtilization ?? 0.9,
-        scheduler: f.scheduler ?? { maxNumSeqs: 256, maxNumBatchedTokens: 8192, chunkedPrefill: false },
+        scheduler: f.scheduler ?? DEFAULT_SCHEDULER,
         ...(f.profile !== undefined ? { profile: f.profile } : {}),
       },
+      pools: f.pools ?? { provider: 'aws' as const },
     };
   });
 
-export const backend = z.discriminatedUnion('kind', [fleetBackend]);
+const DEFAULT_SCHEDULER = { maxNumSeqs: 256, maxNumBatchedTokens: 8192, chunkedPrefill: false };
+
+/** Per-million-token prices; any given here override the catalog's. */
+export const apiPrices = z.strictObject({
+  input: nonNegative.optional(),
+  output: nonNegative.optional(),
+  cachedInput: nonNegative.optional(),
+  batchInput: nonNegative.optional(),
+  batchOutput: nonNegative.optional(),
+});
+
+/** A pay-per-token API. */
+export const apiBackend = z
+  .strictObject({
+    kind: z.literal('api'),
+    name: z.string().min(1).optional(),
+    /** Name in the price catalog (built-in, or the --prices file). */
+    model: z.string().min(1).optional(),
+    prices: apiPrices.optional(),
+    /** standard: real-time; batch: the provider's batch tier (batch prices, hours of latency). */
+    tier: z.enum(['standard', 'batch']).default('standard'),
+    /** Share of input tokens read from the provider's prompt cache. */
+    cachedInputShare: z.number().min(0).max(1).default(0),
+    /** Time to first token, network round trip included (seconds). */
+    ttft: distribution.default({ dist: 'lognormal', median: 0.6, p99: 2.5 }),
+    /** Output tokens per second after the first token. */
+    outputTokensPerSecond: distribution.default({ dist: 'lognormal', median: 60, p99: 120 }),
+    /** Batch tier: time from submission to result (seconds). */
+    batchLatency: distribution.default({ dist: 'uniform', min: 1800, max: 14400 }),
+    rateLimit: z.strictObject({ rpm: positive.optional(), tpm: positive.optional() }).optional(),
+    retry: z
+      .strictObject({
+        maxRetries: z.int().min(0).default(3),
+        baseDelay: positiveDuration.default(1),
+        maxDelay: positiveDuration.default(60),
+      })
+      .default({ maxRetries: 3, baseDelay: 1, maxDelay: 60 }),
+    /** Provider outages: alternating up and down periods, or a fixed share of calls that fail. */
+    outages: z
+      .union([
+        z.strictObject({ mtbf: positiveDuration, mttr: positiveDuration }),
+        z.strictObject({ errorRate: z.number().min(0).max(1) }),
+      ], { error: 'either { mtbf, mttr } (durations) or { errorRate } (a share of calls in [0, 1])' })
+      .optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.model === undefined && (a.prices?.input === undefined || a.prices?.output === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['model'], input: undefined, message: 'a model name from the price catalog, or prices: { input, output } (USD per million tokens)' });
+    }
+  });
+
+/** Overhead on top of GPU and token spend, per plan (the costs spreadsheets forget). */
+export const overhead = z.strictObject({
+  /** Load balancing, monitoring, failover: a percentage of GPU spend. */
+  infraPercentOfGpu: z.number().min(0).default(0),
+  /** Engineering time: an FTE fraction times an annual cost, and/or a flat monthly amount. */
+  engineeringFte: z.number().min(0).default(0),
+  engineerAnnualUsd: nonNegative.default(200_000),
+  engineeringUsdPerMonth: nonNegative.default(0),
+  storageUsdPerMonth: nonNegative.default(0),
+  observabilityUsdPerMonth: nonNegative.default(0),
+  egressUsdPerGB: nonNegative.default(0),
+  /** Bytes sent back per output token (text ≈ 4). */
+  egressBytesPerToken: nonNegative.default(4),
+});
+
+export const backend = z.discriminatedUnion('kind', [fleetBackend, apiBackend]);
 
 export const plan = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
+  overhead: overhead.optional(),
   backends: z
     .array(backend)
     .min(1)
@@ -195,6 +310,8 @@ export const scenario = z
     seeds: z.int().min(1).max(100000).default(10),
     seed: z.int().min(0).default(1),
     workload,
+    /** The articles' rule: self-host only if the API costs more than self-hosting × friction. */
+    decision: z.strictObject({ friction: z.number().min(1).default(1.5) }).default({ friction: 1.5 }),
     plans: z
       .array(plan)
       .min(1)
@@ -209,11 +326,11 @@ export const scenario = z
     path: ['warmup'],
   })
   .superRefine((s, ctx) => {
-    const llm = s.plans.some((p) => p.backends?.some((b) => (b as { perf?: { kind: string } }).perf?.kind === 'llm'));
+    const llm = s.plans.some((p) => p.backends?.some((b) => (b as { perf?: { kind: string } }).perf?.kind === 'llm' || b?.kind === 'api'));
     if (!llm) return;
     for (const key of ['input', 'output'] as const) {
       if (s.workload[key] === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['workload', key], input: undefined, message: `a token-length distribution (LLM fleets need ${key} lengths), e.g. { dist: lognormal, median: 1000, p99: 4000 }` });
+        ctx.addIssue({ code: 'custom', path: ['workload', key], input: undefined, message: `a token-length distribution (LLM fleets and APIs need ${key} lengths), e.g. { dist: lognormal, median: 1000, p99: 4000 }` });
       }
     }
   });
@@ -224,4 +341,7 @@ export type Plan = Scenario['plans'][number];
 export type Backend = Plan['backends'][number];
 export type FleetBackend = Extract<Backend, { kind: 'fleet' }>;
 export type LlmPerf = Extract<FleetBackend['perf'], { kind: 'llm' }>;
+export type ApiBackend = Extract<Backend, { kind: 'api' }>;
+export type Pools = z.output<typeof pools>;
+export type Overhead = z.output<typeof overhead>;
 export type StepProfile = z.output<typeof profile>;

@@ -55,6 +55,8 @@ export const blocksFor = (tokens: number): number => Math.ceil(tokens / BLOCK_TO
 const IDLE = 0;
 const STEP = 1;
 const SPAN = 2;
+/** Taken away (a preempted spot instance, a scaled-to-zero endpoint): holds nothing, plans nothing. */
+const DOWN = 3;
 
 export class LlmReplica {
   readonly waiting = new IdDeque();
@@ -115,11 +117,50 @@ export class LlmReplica {
     return this.usedBlocks;
   }
 
+  get isDown(): boolean {
+    return this.state === DOWN;
+  }
+
+  /**
+   * Takes the replica away now: the step in progress is lost, and every request it holds
+   * is returned (running ones first, oldest admission first) with its KV cache dropped, to
+   * be prefilled again wherever it goes next.
+   */
+  evict(now: number): ReqId[] {
+    const t = this.table;
+    if (this.state === STEP || this.state === SPAN) this.account(this.phaseStart, now, this.usedBlocks);
+    this.wakeGen++;
+    const ids: ReqId[] = [];
+    for (let i = 0; i < this.nRunning; i++) ids.push(this.running[i]!);
+    while (this.preempted.length > 0) ids.push(this.preempted.popFront());
+    while (this.waiting.length > 0) ids.push(this.waiting.popFront());
+    const queued = ids.length - this.nRunning;
+    if (queued > 0) this.sink.onQueueChange(-queued, now);
+    for (const id of ids) {
+      t.kvTokens[id] = 0;
+      t.prefillDone[id] = 0;
+      t.prefillTarget[id] = t.prompt[id]! + t.generated[id]!;
+    }
+    for (let i = 0; i < this.nRunning; i++) this.chunk[i] = 0;
+    this.nRunning = 0;
+    this.usedBlocks = 0;
+    this.state = DOWN;
+    return ids;
+  }
+
+  /** Brings a replica that was taken away back, empty and idle. */
+  restore(now: number): void {
+    if (this.state !== DOWN) throw new InvariantError(`replica ${this.opts.index} restored while up`, now);
+    this.state = IDLE;
+    if (this.queued > 0) this.plan(now);
+  }
+
   /** A new request joins this replica's queue now. */
   enqueue(id: ReqId, now: number): void {
     const wasEmpty = this.waiting.length === 0 && this.preempted.length === 0;
     this.waiting.pushBack(id);
     this.sink.onQueueChange(1, now);
+    if (this.state === DOWN) return;
     if (this.state === IDLE) {
       this.plan(now);
     } else if (this.state === SPAN && wasEmpty && !this.spanInterrupted && this.nRunning < this.opts.limits.maxNumSeqs) {
@@ -437,6 +478,6 @@ export class LlmReplica {
   /** Closes measurements at the horizon for a step or span still in progress. */
   end(horizon: number): void {
     this.dropExpired(horizon);
-    if (this.state !== IDLE) this.account(this.phaseStart, horizon, this.usedBlocks);
+    if (this.state === STEP || this.state === SPAN) this.account(this.phaseStart, horizon, this.usedBlocks);
   }
 }

@@ -1,0 +1,100 @@
+/**
+ * Prices for every backend of a scenario, looked up once before any run: API token
+ * prices from a catalog (the built-in table or a LiteLLM file) with the scenario's own
+ * overrides, and GPU-hour prices for each fleet pool from the built-in table by provider.
+ * A price that cannot be found is bad input naming the field that needs it.
+ */
+import {
+  BUILT_IN_API_CATALOG,
+  findApiPrice,
+  findGpuPrice,
+  GPU_PRICES,
+  type ApiPriceCatalog,
+} from '../catalog/index.js';
+import type { ResolvedPools, PoolName } from '../fleet/index.js';
+import { nearest, ScenarioError, type FieldProblem, type Pools, type Scenario } from '../scenario/index.js';
+
+export interface ResolvedApiCosts {
+  readonly kind: 'api';
+  readonly model: string;
+  readonly tier: 'standard' | 'batch';
+  /** USD per million tokens for the tier in use. */
+  readonly input: number;
+  readonly cachedInput: number;
+  readonly output: number;
+  readonly source: string;
+}
+
+export type BackendCosts = ResolvedApiCosts | { readonly kind: 'fleet'; readonly pools: ResolvedPools | undefined };
+
+/** Per plan, per backend: the prices a run bills with. Plain data (crosses worker boundaries). */
+export interface CostBook {
+  readonly apiCatalog: { readonly name: string; readonly asOf: string };
+  readonly plans: readonly (readonly BackendCosts[])[];
+}
+
+export function resolveCosts(scenario: Scenario, catalog: ApiPriceCatalog = BUILT_IN_API_CATALOG): CostBook {
+  const problems: FieldProblem[] = [];
+  const plans = scenario.plans.map((plan, p) =>
+    plan.backends.map((backend, b): BackendCosts => {
+      const at = `plans.${p}.backends.${b}`;
+      if (backend.kind === 'api') {
+        const found = backend.model !== undefined ? findApiPrice(catalog, backend.model) : undefined;
+        if (backend.model !== undefined && !found && (backend.prices?.input === undefined || backend.prices?.output === undefined)) {
+          problems.push({ path: `${at}.model`, value: backend.model, expected: `a model in ${catalog.name} (closest: ${nearest(backend.model, catalog.prices.map((x) => x.model)).join(', ')}), or prices: { input, output }` });
+        }
+        const given = backend.prices ?? {};
+        const input = given.input ?? found?.inputPerMTok ?? NaN;
+        const output = given.output ?? found?.outputPerMTok ?? NaN;
+        const cachedInput = given.cachedInput ?? found?.cachedInputPerMTok ?? input;
+        const source = found ? `${catalog.name}: ${found.source} (${found.asOf})` : 'scenario prices';
+        if (backend.tier === 'batch') {
+          const batchInput = given.batchInput ?? found?.batchInputPerMTok;
+          const batchOutput = given.batchOutput ?? found?.batchOutputPerMTok;
+          if (batchInput === undefined || batchOutput === undefined) {
+            problems.push({ path: `${at}.prices`, value: backend.prices, expected: `batch prices (batchInput and batchOutput): ${backend.model ?? 'this model'} has none in ${catalog.name}` });
+          }
+          return { kind: 'api', model: backend.model ?? 'custom', tier: 'batch', input: batchInput ?? NaN, cachedInput: batchInput ?? NaN, output: batchOutput ?? NaN, source };
+        }
+        return { kind: 'api', model: backend.model ?? 'custom', tier: 'standard', input, cachedInput, output, source };
+      }
+      if (backend.perf.kind !== 'llm') return { kind: 'fleet', pools: undefined };
+      return { kind: 'fleet', pools: resolvePools(backend.perf.gpu, backend.perf.tp, 'pools' in backend ? backend.pools : undefined, `${at}.pools`, problems) };
+    }),
+  );
+  if (problems.length > 0) throw new ScenarioError(scenario.name, problems);
+  return { apiCatalog: { name: catalog.name, asOf: catalog.asOf }, plans };
+}
+
+type PoolsInput = Pools | undefined;
+
+function resolvePools(gpu: string, tp: number, pools: PoolsInput, at: string, problems: FieldProblem[]): ResolvedPools {
+  const p = pools ?? { provider: 'aws' as const };
+  const row = findGpuPrice(gpu, p.provider);
+  const offered = GPU_PRICES.filter((r) => r.gpu === gpu).map((r) => r.provider);
+  const missing = (field: string, what: string) =>
+    problems.push({ path: `${at}.${field}`, value: undefined, expected: `a price: the built-in table has no ${what} price for ${gpu} on ${p.provider}${offered.length ? ` (it has ${gpu} on ${offered.join(', ')})` : ''}; give pricePerGpuHour` });
+  const onDemand = p.onDemand?.pricePerGpuHour ?? row?.onDemand;
+  const order: PoolName[] = p.order ? [...p.order] : [...(p.reserved ? (['reserved'] as const) : []), ...(p.spot && !p.onDemand ? (['spot'] as const) : (['onDemand'] as const))];
+  const uses = (pool: PoolName) => order.includes(pool) || (pool === 'reserved' && p.reserved !== undefined);
+  if (onDemand === undefined && (uses('onDemand') || p.reserved?.discount !== undefined || p.spot?.discount !== undefined)) missing('onDemand.pricePerGpuHour', 'on-demand');
+  let reserved: number | undefined;
+  if (p.reserved) {
+    const catalogReserved = p.reserved.term === '3y' ? row?.reserved3y : row?.reserved1y;
+    reserved = p.reserved.pricePerGpuHour ?? (p.reserved.discount !== undefined && onDemand !== undefined ? onDemand * (1 - p.reserved.discount) : catalogReserved);
+    if (reserved === undefined) missing('reserved.pricePerGpuHour', `${p.reserved.term} commitment`);
+  }
+  let spot: number | undefined;
+  if (p.spot && uses('spot')) {
+    spot = p.spot.pricePerGpuHour ?? (p.spot.discount !== undefined && onDemand !== undefined ? onDemand * (1 - p.spot.discount) : row?.spot);
+    if (spot === undefined) missing('spot.pricePerGpuHour', 'spot');
+  }
+  return {
+    gpu,
+    gpusPerReplica: tp,
+    order,
+    reservedGpus: p.reserved?.gpus ?? 0,
+    price: { reserved, onDemand: onDemand ?? NaN, spot },
+    spot: p.spot ? { preemptionsPerHour: p.spot.preemptionsPerHour, notice: p.spot.notice, replacementDelay: p.spot.replacementDelay } : undefined,
+  };
+}
