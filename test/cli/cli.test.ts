@@ -61,7 +61,7 @@ describe('capsim run', () => {
   test('with no scenario, runs the built-in default', async () => {
     const r = await capsim('run', '--seeds', '1', '--set', 'horizon=20m', '--json');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).scenario.name).toBe('mmc-example');
+    expect(JSON.parse(r.stdout).scenario.name).toBe('support-assistant');
   });
 
   test('an unstable setup runs but warns', async () => {
