@@ -40,12 +40,14 @@ export function renderRunTable(summary: RunSummary): string {
       ['KV cache occupancy', ...plans.map((p) => meanCi(p.kvOccupancy, (x) => pct(x)))],
       ['preemptions per run', ...plans.map((p) => meanCi(p.preemptions))],
     );
+    if (plans.some((p) => p.spotPreemptions.mean > 0)) rows.push(['spot preemptions per run', ...plans.map((p) => meanCi(p.spotPreemptions))]);
+    if (plans.some((p) => p.coldStarts.mean > 0)) rows.push(['cold starts per run', ...plans.map((p) => meanCi(p.coldStarts))]);
   }
   const billed = plans.some((p) => p.cost.total.mean > 0);
   if (billed) {
-    const usd = (x: number) => (Math.abs(x) >= 100 ? `$${num(x, 4)}` : `$${Number(x.toPrecision(3))}`);
+    const usd = (x: number) => (!Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? `$${num(x, 4)}` : `$${Number(x.toPrecision(3))}`);
     rows.unshift(
-      ['COST PER SUCCESSFUL REQUEST', ...plans.map((p) => meanCi(p.cost.perSuccessfulRequest, usd))],
+      ['COST PER SUCCESSFUL REQUEST', ...plans.map((p) => (p.requests.succeeded.mean > 0 ? meanCi(p.cost.perSuccessfulRequest, usd) : 'none succeeded'))],
       ['cost per month (730 h)', ...plans.map((p) => meanCi(p.cost.perMonth, usd))],
       ['cost per million output tokens', ...plans.map((p) => meanCi(p.cost.perMillionOutputTokens, usd))],
       ['GPU utilization paid for', ...plans.map((p) => (Number.isFinite(p.cost.paidUtilization.mean) ? meanCi(p.cost.paidUtilization, (x) => pct(x)) : '—'))],

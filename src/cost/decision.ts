@@ -5,7 +5,7 @@
  * bill does not show; llm-inference-economics-2026, "The Break-Even Calculation").
  * Costs are compared per successful request. Pure.
  */
-export type PlanKind = 'api' | 'self-hosted' | 'other';
+export type PlanKind = 'api' | 'self-hosted' | 'managed' | 'other';
 
 export interface PlanCost {
   readonly name: string;

@@ -4,7 +4,7 @@
  * answer needs care, such as a fleet offered more work than it can serve.
  */
 import { distributionMean } from '../random/index.js';
-import { ScenarioError, type FieldProblem, type FleetBackend, type Scenario } from '../scenario/index.js';
+import { ScenarioError, type FieldProblem, type FleetBackend, type ManagedBackend, type Scenario } from '../scenario/index.js';
 import { fitProblem, runOffline, setupReplica } from '../serving/index.js';
 import { meanArrivalRate } from '../workload/index.js';
 
@@ -23,7 +23,7 @@ export function deploymentProblems(scenario: Scenario): FieldProblem[] {
   const lengths = meanLengths(scenario);
   scenario.plans.forEach((plan, p) =>
     plan.backends.forEach((backend, b) => {
-      if (backend.kind !== 'fleet' || backend.perf.kind !== 'llm') return;
+      if (backend.kind === 'api' || backend.perf.kind !== 'llm') return;
       const { config } = setupReplica(backend.perf);
       const problem = fitProblem(config, lengths.input + lengths.output);
       if (problem) problems.push({ path: `plans.${p}.backends.${b}`, value: `${backend.perf.model} on ${backend.perf.tp} × ${backend.perf.gpu}`, expected: `a replica that fits its GPUs: ${problem}` });
@@ -38,7 +38,7 @@ export function assertDeployable(scenario: Scenario, source: string): void {
 }
 
 /** Requests per second one replica of this fleet serves when saturated, for the workload's mean lengths. */
-export function replicaSaturationRate(scenario: Scenario, backend: FleetBackend): number {
+export function replicaSaturationRate(scenario: Scenario, backend: FleetBackend | ManagedBackend): number {
   if (backend.perf.kind === 'service') return 1 / distributionMean(backend.perf.service);
   const setup = setupReplica(backend.perf);
   const { input, output } = meanLengths(scenario);
@@ -51,7 +51,7 @@ export function scenarioWarnings(scenario: Scenario): string[] {
   const rate = meanArrivalRate(scenario.workload.arrivals);
   for (const plan of scenario.plans) {
     for (const backend of plan.backends) {
-      if (backend.kind !== 'fleet') continue;
+      if (backend.kind === 'api') continue;
       const capacity = backend.replicas * replicaSaturationRate(scenario, backend);
       if (rate >= capacity) {
         const bounded = backend.queue?.capacity !== undefined || backend.queue?.timeout !== undefined;

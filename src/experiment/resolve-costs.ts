@@ -25,7 +25,10 @@ export interface ResolvedApiCosts {
   readonly source: string;
 }
 
-export type BackendCosts = ResolvedApiCosts | { readonly kind: 'fleet'; readonly pools: ResolvedPools | undefined };
+export type BackendCosts =
+  | ResolvedApiCosts
+  | { readonly kind: 'fleet'; readonly pools: ResolvedPools | undefined }
+  | { readonly kind: 'managed'; readonly pricePerGpuHour: number; readonly source: string };
 
 /** Per plan, per backend: the prices a run bills with. Plain data (crosses worker boundaries). */
 export interface CostBook {
@@ -57,6 +60,16 @@ export function resolveCosts(scenario: Scenario, catalog: ApiPriceCatalog = BUIL
           return { kind: 'api', model: backend.model ?? 'custom', tier: 'batch', input: batchInput ?? NaN, cachedInput: batchInput ?? NaN, output: batchOutput ?? NaN, source };
         }
         return { kind: 'api', model: backend.model ?? 'custom', tier: 'standard', input, cachedInput, output, source };
+      }
+      if (backend.kind === 'managed') {
+        const b = backend.billing;
+        if (b.pricePerGpuHour !== undefined) return { kind: 'managed', pricePerGpuHour: b.pricePerGpuHour, source: 'scenario price' };
+        const row = findGpuPrice(backend.perf.gpu, b.provider);
+        if (row?.onDemand === undefined) {
+          problems.push({ path: `${at}.pricePerGpuHour`, value: undefined, expected: `a price: the built-in table has no on-demand price for ${backend.perf.gpu} on ${b.provider} to apply the premium to` });
+          return { kind: 'managed', pricePerGpuHour: NaN, source: '' };
+        }
+        return { kind: 'managed', pricePerGpuHour: row.onDemand * (1 + b.premium), source: `${row.source} × (1 + ${b.premium} premium)` };
       }
       if (backend.perf.kind !== 'llm') return { kind: 'fleet', pools: undefined };
       return { kind: 'fleet', pools: resolvePools(backend.perf.gpu, backend.perf.tp, 'pools' in backend ? backend.pools : undefined, `${at}.pools`, problems) };

@@ -50,6 +50,8 @@ export interface PlanRunResult {
   readonly kvOccupancy: number;
   readonly preemptions: number;
   readonly spotPreemptions: number;
+  /** Managed endpoints: cold starts in the window. */
+  readonly coldStarts: number;
   /** API backends: calls made, 429 answers, failed calls, retries. */
   readonly api: { readonly calls: number; readonly rateLimited: number; readonly errors: number; readonly retries: number };
   readonly cost: Bill;
@@ -107,6 +109,17 @@ function buildBackend(sim: Simulation, recorder: RunRecorder, backend: Backend, 
     };
   }
   const setup = setupReplica(backend.perf);
+  const managed =
+    backend.kind === 'managed' && costs?.kind === 'managed'
+      ? {
+          gpu: backend.perf.gpu,
+          gpusPerReplica: backend.perf.tp,
+          pricePerGpuHour: costs.pricePerGpuHour,
+          billingIncrement: backend.billing.billingIncrement,
+          idleTimeout: backend.billing.idleTimeout,
+          coldStart: backend.billing.coldStart,
+        }
+      : undefined;
   return {
     runtime: new LlmFleet(sim, recorder, {
       replicas: backend.replicas,
@@ -119,6 +132,7 @@ function buildBackend(sim: Simulation, recorder: RunRecorder, backend: Backend, 
       window,
       pools: costs?.kind === 'fleet' ? costs.pools : undefined,
       preemptionRng: openStream(seed, 'failures', 'spot/backend0'),
+      managed,
     }),
   };
 }
@@ -200,6 +214,7 @@ export function simulatePlanRun(scenario: Scenario, planIndex: number, seed: num
     kvOccupancy: end.kvOccupancy ?? NaN,
     preemptions: end.preemptions ?? 0,
     spotPreemptions: end.spotPreemptions ?? 0,
+    coldStarts: end.coldStarts ?? 0,
     api: { calls: apiUsage?.calls ?? 0, rateLimited: apiUsage?.rateLimited ?? 0, errors: apiUsage?.errors ?? 0, retries: apiUsage?.retries ?? 0 },
     cost,
     events: sim.eventsProcessed,

@@ -42,6 +42,7 @@ export interface PlanSummary {
   };
   api: { calls: AcrossRuns; rateLimited: AcrossRuns; errors: AcrossRuns; retries: AcrossRuns };
   spotPreemptions: AcrossRuns;
+  coldStarts: AcrossRuns;
   latency: { queueWait: PooledLatency; e2e: PooledLatency; ttft: PooledLatency; tpot: PooledLatency };
   /** LLM fleets: output tokens per second, mean running batch while busy, KV occupancy, preemptions per run. */
   outputTokensPerSecond: AcrossRuns;
@@ -69,6 +70,7 @@ export interface RunSummary {
 export function planKind(plan: Scenario['plans'][number]): PlanKind {
   const backend = plan.backends[0]!;
   if (backend.kind === 'api') return 'api';
+  if (backend.kind === 'managed') return 'managed';
   return backend.perf.kind === 'llm' ? 'self-hosted' : 'other';
 }
 
@@ -124,6 +126,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
       retries: over((r) => r.api.retries),
     },
     spotPreemptions: over((r) => r.spotPreemptions),
+    coldStarts: over((r) => r.coldStarts),
     latency: {
       queueWait: pooledLatency(runs.map((r) => r.latency.queueWait)),
       e2e: pooledLatency(runs.map((r) => r.latency.e2e)),

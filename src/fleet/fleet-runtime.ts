@@ -25,6 +25,8 @@ export interface FleetEnd {
   preemptions?: number;
   /** Spot replicas preempted by the provider during the window. */
   spotPreemptions?: number;
+  /** Managed endpoints: cold starts during the window. */
+  coldStarts?: number;
   /** What the backend charged over the window, and the GPU time billed and busy. */
   charges: Charge[];
   billedGpuSeconds: number;

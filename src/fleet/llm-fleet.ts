@@ -10,6 +10,11 @@
  * still holds go back to the dispatcher (to be prefilled again elsewhere) and the replica
  * is away, unbilled, until its replacement is serving. While no replica can take
  * requests, they wait in the fleet's holding queue.
+ *
+ * A managed endpoint (`managed` options) starts cold: the first request starts every
+ * replica, which serves after the cold start; once the fleet has held no request for the
+ * idle timeout it scales to zero again. Each warm period is billed per GPU-second,
+ * rounded up to the billing increment.
  */
 import type { Simulation } from '../engine/index.js';
 import type { RunRecorder } from '../metrics/index.js';
@@ -33,7 +38,22 @@ export interface LlmFleetOptions {
   readonly pools?: ResolvedPools | undefined;
   /** Draws spot preemption times. */
   readonly preemptionRng?: Rng | undefined;
+  /** Scale-to-zero billing of a managed endpoint (instead of pools). */
+  readonly managed?: ManagedScaling | undefined;
 }
+
+export interface ManagedScaling {
+  readonly gpu: string;
+  readonly gpusPerReplica: number;
+  readonly pricePerGpuHour: number;
+  readonly billingIncrement: number;
+  readonly idleTimeout: number;
+  readonly coldStart: number;
+}
+
+const COLD = 0;
+const STARTING = 1;
+const WARM = 2;
 
 export class LlmFleet implements FleetRuntime, ReplicaSink {
   private readonly table = new RequestTable();
@@ -51,6 +71,13 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
   private readonly noticeKind: number;
   private readonly evictKind: number;
   private readonly restoreKind: number;
+  private endpointState = WARM;
+  private warmSince = 0;
+  private idleGen = 0;
+  private warmBilledSeconds = 0;
+  private coldStarts = 0;
+  private readonly warmKind: number;
+  private readonly idleKind: number;
 
   constructor(
     private readonly sim: Simulation,
@@ -74,6 +101,42 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
     this.placement.forEach((pool, i) => {
       if (pool === 'spot') this.schedulePreemption(i, 0);
     });
+    this.warmKind = sim.register((_i, _gen, now) => this.warm(now));
+    this.idleKind = sim.register((_i, gen, now) => this.idleCheck(gen, now));
+    if (opts.managed) {
+      this.endpointState = COLD;
+      for (const r of this.replicas) r.evict(0);
+    }
+  }
+
+  private outstanding(): number {
+    let n = this.holding.length;
+    for (const r of this.replicas) n += r.outstanding;
+    return n;
+  }
+
+  /** Managed endpoint: the cold start is over; every replica takes requests. */
+  private warm(now: number): void {
+    this.endpointState = WARM;
+    for (const r of this.replicas) r.restore(now);
+    while (this.holding.length > 0) {
+      this.onQueueChange(-1, now);
+      this.dispatch(this.holding.popFront(), now);
+    }
+  }
+
+  private idleCheck(gen: number, now: number): void {
+    if (gen !== this.idleGen || this.endpointState !== WARM || this.outstanding() > 0) return;
+    this.closeWarmPeriod(now);
+    this.endpointState = COLD;
+    for (const r of this.replicas) r.evict(now);
+  }
+
+  /** Bills a warm period [warmSince, end], clipped to the window and rounded up to the increment. */
+  private closeWarmPeriod(end: number): void {
+    const m = this.opts.managed!;
+    const seconds = overlap(this.warmSince, end, this.opts.window.from, this.opts.window.to);
+    if (seconds > 0) this.warmBilledSeconds += Math.ceil(seconds / m.billingIncrement - 1e-9) * m.billingIncrement;
   }
 
   private schedulePreemption(index: number, now: number): void {
@@ -131,6 +194,16 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
       this.recorder.onFailure(now, 'rejected');
       return;
     }
+    const managed = this.opts.managed;
+    if (managed) {
+      this.idleGen++;
+      if (this.endpointState === COLD) {
+        this.endpointState = STARTING;
+        this.warmSince = now;
+        if (this.recorder.counts(now)) this.coldStarts++;
+        this.sim.schedule(now + managed.coldStart, this.warmKind);
+      }
+    }
     this.dispatch(this.table.add(now, inputTokens, outputTokens), now);
   }
 
@@ -147,12 +220,25 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
     this.recorder.onSuccess(t.arrival[id]!, now, t.firstToken[id]!);
     this.recorder.onTokens(t.arrival[id]!, t.firstToken[id]!, now, t.output[id]!);
     t.release(id);
+    this.maybeIdle(now);
+  }
+
+  /**
+   * Managed endpoint: after a request ends, check again in one idle timeout; if nothing has
+   * arrived since (arrivals bump the generation) and nothing is left, scale to zero. (The
+   * request that just ended is still counted by its replica here, so the check waits.)
+   */
+  private maybeIdle(now: number): void {
+    const managed = this.opts.managed;
+    if (!managed) return;
+    this.sim.schedule(now + managed.idleTimeout, this.idleKind, 0, ++this.idleGen);
   }
 
   onTimeout(id: ReqId, deadline: number, now: number): void {
     this.queueLevel.retract(deadline, now, 1);
     this.recorder.onFailure(this.table.arrival[id]!, 'timedOut');
     this.table.release(id);
+    this.maybeIdle(now);
   }
 
   onQueueChange(delta: number, now: number): void {
@@ -184,12 +270,21 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
     }
     const queueLength = this.queueLevel.average();
     const gpusPerReplica = this.opts.pools?.gpusPerReplica ?? 1;
-    const bill = this.opts.pools ? poolCharges(this.opts.pools, this.placement, this.upSeconds, width) : { charges: [], billedGpuSeconds: 0 };
+    let bill: { charges: { item: string; usd: number }[]; billedGpuSeconds: number } = { charges: [], billedGpuSeconds: 0 };
+    const managed = this.opts.managed;
+    if (managed) {
+      if (this.endpointState !== COLD) this.closeWarmPeriod(horizon);
+      const gpuSeconds = this.warmBilledSeconds * this.replicas.length * managed.gpusPerReplica;
+      bill = { charges: gpuSeconds > 0 ? [{ item: `managed.${managed.gpu}`, usd: (gpuSeconds / 3600) * managed.pricePerGpuHour }] : [], billedGpuSeconds: gpuSeconds };
+    } else if (this.opts.pools) {
+      bill = poolCharges(this.opts.pools, this.placement, this.upSeconds, width);
+    }
     return {
       charges: bill.charges,
       billedGpuSeconds: bill.billedGpuSeconds,
       busyGpuSeconds: busy * gpusPerReplica,
       spotPreemptions: this.spotPreemptions,
+      coldStarts: this.coldStarts,
       inFlight,
       replicaUtilization,
       utilization: busy / (width * this.replicas.length),

@@ -105,6 +105,8 @@ export const scheduler = z
   })
   .refine((s) => s.maxNumBatchedTokens >= s.maxNumSeqs, { error: 'maxNumBatchedTokens >= maxNumSeqs', path: ['maxNumBatchedTokens'] });
 
+const DEFAULT_SCHEDULER = { maxNumSeqs: 256, maxNumBatchedTokens: 8192, chunkedPrefill: false };
+
 /** Measured step times that replace the roofline. */
 export const profile = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('linear'), a: positive, b: nonNegative, c: nonNegative }),
@@ -223,7 +225,6 @@ export const fleetBackend = z
     };
   });
 
-const DEFAULT_SCHEDULER = { maxNumSeqs: 256, maxNumBatchedTokens: 8192, chunkedPrefill: false };
 
 /** Per-million-token prices; any given here override the catalog's. */
 export const apiPrices = z.strictObject({
@@ -289,7 +290,61 @@ export const overhead = z.strictObject({
   egressBytesPerToken: nonNegative.default(4),
 });
 
-export const backend = z.discriminatedUnion('kind', [fleetBackend, apiBackend]);
+/**
+ * A managed endpoint: LLM replicas run by a platform, billed per GPU-second (rounded up to
+ * a minimum increment per warm period) at a premium over raw GPU prices; after
+ * `idleTimeout` without requests it scales to zero, and the next request waits a cold start.
+ */
+export const managedBackend = z
+  .strictObject({
+    kind: z.literal('managed'),
+    name: z.string().min(1).optional(),
+    replicas: z.int().min(1).default(1),
+    model: catalogId(MODEL_IDS, 'model'),
+    gpu: catalogId(GPU_IDS, 'GPU'),
+    tp: z.int().min(1).max(64).default(1),
+    dtype: z.enum(WEIGHT_DTYPES).default('bf16'),
+    kvDtype: z.enum(KV_DTYPES).optional(),
+    gpuMemoryUtilization: z.number().gt(0).lte(1).default(0.9),
+    scheduler: scheduler.default(DEFAULT_SCHEDULER),
+    profile: profile.optional(),
+    /** Raw GPU price to apply the premium to: the catalog's on-demand price for this provider. */
+    provider: z.enum(GPU_PROVIDERS).default('aws'),
+    premium: z.number().min(0).default(0.3),
+    /** The platform's price per GPU-hour, premium included (overrides provider and premium). */
+    pricePerGpuHour: usdPerHour.optional(),
+    billingIncrement: positiveDuration.default(60),
+    idleTimeout: positiveDuration.default(900),
+    coldStart: duration.default(120),
+    queue: queue.optional(),
+  })
+  .transform((m) => ({
+    kind: m.kind,
+    ...(m.name !== undefined ? { name: m.name } : {}),
+    replicas: m.replicas,
+    perf: {
+      kind: 'llm' as const,
+      model: m.model,
+      gpu: m.gpu,
+      tp: m.tp,
+      dtype: m.dtype,
+      kvDtype: m.kvDtype ?? (m.dtype === 'fp8' ? 'fp8' : 'bf16'),
+      gpuMemoryUtilization: m.gpuMemoryUtilization,
+      scheduler: m.scheduler,
+      ...(m.profile !== undefined ? { profile: m.profile } : {}),
+    },
+    billing: {
+      provider: m.provider,
+      premium: m.premium,
+      ...(m.pricePerGpuHour !== undefined ? { pricePerGpuHour: m.pricePerGpuHour } : {}),
+      billingIncrement: m.billingIncrement,
+      idleTimeout: m.idleTimeout,
+      coldStart: m.coldStart,
+    },
+    ...(m.queue !== undefined ? { queue: m.queue } : {}),
+  }));
+
+export const backend = z.discriminatedUnion('kind', [fleetBackend, apiBackend, managedBackend]);
 
 export const plan = z.strictObject({
   name: z.string().min(1),
@@ -326,7 +381,7 @@ export const scenario = z
     path: ['warmup'],
   })
   .superRefine((s, ctx) => {
-    const llm = s.plans.some((p) => p.backends?.some((b) => (b as { perf?: { kind: string } }).perf?.kind === 'llm' || b?.kind === 'api'));
+    const llm = s.plans.some((p) => p.backends?.some((b) => (b as { perf?: { kind: string } }).perf?.kind === 'llm' || b?.kind === 'api' || b?.kind === 'managed'));
     if (!llm) return;
     for (const key of ['input', 'output'] as const) {
       if (s.workload[key] === undefined) {
@@ -341,6 +396,7 @@ export type Plan = Scenario['plans'][number];
 export type Backend = Plan['backends'][number];
 export type FleetBackend = Extract<Backend, { kind: 'fleet' }>;
 export type LlmPerf = Extract<FleetBackend['perf'], { kind: 'llm' }>;
+export type ManagedBackend = Extract<Backend, { kind: 'managed' }>;
 export type ApiBackend = Extract<Backend, { kind: 'api' }>;
 export type Pools = z.output<typeof pools>;
 export type Overhead = z.output<typeof overhead>;
