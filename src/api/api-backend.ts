@@ -10,7 +10,7 @@
  * produced; a completed call is billed in full, with `cachedInputShare` of its input at the
  * prompt-cache price. The batch tier bills at batch prices and answers after `batchLatency`.
  */
-import type { Simulation } from '../engine/index.js';
+import { grown, type Simulation } from '../engine/index.js';
 import type { RunRecorder } from '../metrics/index.js';
 import type { Rng, Sampler } from '../random/index.js';
 import { OutageTimeline } from './outages.js';
@@ -56,11 +56,9 @@ export class ApiBackend {
   private input = new Int32Array(256);
   private output = new Int32Array(256);
   private attempt = new Int32Array(256);
-  private callStart = new Float64Array(256);
   private firstToken = new Float64Array(256);
   private free: number[] = [];
   private next = 0;
-  private live = 0;
 
   private minute = -1;
   private minuteRequests = 0;
@@ -105,7 +103,6 @@ export class ApiBackend {
     this.input[id] = inputTokens;
     this.output[id] = outputTokens;
     this.attempt[id] = 0;
-    this.live++;
     this.call(id, now);
   }
 
@@ -133,7 +130,6 @@ export class ApiBackend {
       this.retryOrFail(id, now, 'errored');
       return;
     }
-    this.callStart[id] = now;
     let ttft: number;
     let end: number;
     if (o.tier === 'batch') {
@@ -215,7 +211,6 @@ export class ApiBackend {
 
   private release(id: number): void {
     this.free.push(id);
-    this.live--;
   }
 
   /** Counted requests still waiting on a call or a retry at the horizon. */
@@ -227,21 +222,10 @@ export class ApiBackend {
 
   private grow(): void {
     const n = this.arrival.length * 2;
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(n);
-      b.set(a);
-      return b;
-    };
-    this.arrival = f64(this.arrival);
-    this.callStart = f64(this.callStart);
-    this.firstToken = f64(this.firstToken);
-    this.input = i32(this.input);
-    this.output = i32(this.output);
-    this.attempt = i32(this.attempt);
+    this.arrival = grown(this.arrival, n);
+    this.firstToken = grown(this.firstToken, n);
+    this.input = grown(this.input, n);
+    this.output = grown(this.output, n);
+    this.attempt = grown(this.attempt, n);
   }
 }

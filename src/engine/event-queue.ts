@@ -8,6 +8,8 @@
  *
  * Imports nothing of the domain.
  */
+import { grown } from './columns.js';
+
 export class EventQueue {
   private times = new Float64Array(64);
   private seqs = new Float64Array(64);
@@ -103,20 +105,10 @@ export class EventQueue {
 
   private grow(): void {
     const n = this.times.length * 2;
-    const times = new Float64Array(n);
-    times.set(this.times);
-    this.times = times;
-    const seqs = new Float64Array(n);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
-    const kinds = new Int32Array(n);
-    kinds.set(this.kinds);
-    this.kinds = kinds;
-    const targets = new Int32Array(n);
-    targets.set(this.targets);
-    this.targets = targets;
-    const gens = new Int32Array(n);
-    gens.set(this.gens);
-    this.gens = gens;
+    this.times = grown(this.times, n);
+    this.seqs = grown(this.seqs, n);
+    this.kinds = grown(this.kinds, n);
+    this.targets = grown(this.targets, n);
+    this.gens = grown(this.gens, n);
   }
 }

@@ -4,3 +4,4 @@
  */
 export * from './event-queue.js';
 export * from './simulation.js';
+export * from './columns.js';

@@ -3,22 +3,15 @@
  * vary between runs become `AcrossRuns` statistics; latencies are pooled over all runs
  * (their histograms are merged) and reported once.
  */
-import { acrossRuns, LogHistogram, type AcrossRuns, type SerializedHistogram } from '../metrics/index.js';
+import { acrossRuns, LogHistogram, type AcrossRuns, type LatencySummary, type SerializedHistogram } from '../metrics/index.js';
 import { decide, type Decision, type PlanKind } from '../cost/index.js';
 import type { Scenario } from '../scenario/index.js';
 import type { CostBook } from './resolve-costs.js';
 import type { ScenarioRuns } from './run-scenario.js';
 import type { PlanRunResult } from './simulate-run.js';
 
-export interface PooledLatency {
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  /** How many requests the figures are over. */
-  count: number;
-}
+/** Latency figures pooled over all runs (seconds), and how many requests they are over. */
+export type PooledLatency = LatencySummary;
 
 export interface PlanSummary {
   name: string;
@@ -77,8 +70,7 @@ export function planKind(plan: Scenario['plans'][number]): PlanKind {
 export function pooledLatency(histograms: readonly SerializedHistogram[]): PooledLatency {
   const pooled = new LogHistogram();
   for (const h of histograms) pooled.merge(LogHistogram.fromJSON(h));
-  const s = pooled.summary();
-  return { mean: s.mean, p50: s.p50, p90: s.p90, p99: s.p99, p999: s.p999, count: s.count };
+  return pooled.summary();
 }
 
 export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanRunResult[]): PlanSummary {

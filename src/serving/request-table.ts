@@ -2,6 +2,8 @@
  * Requests in flight, as typed columns indexed by a request id. Ids are recycled through a
  * free list, so memory follows the requests in flight, not the requests seen.
  */
+import { grown } from '../engine/index.js';
+
 export type ReqId = number;
 
 export class RequestTable {
@@ -48,25 +50,15 @@ export class RequestTable {
 
   private grow(): void {
     const n = this.arrival.length * 2;
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(n);
-      b.set(a);
-      return b;
-    };
-    this.arrival = f64(this.arrival);
-    this.admitted = f64(this.admitted);
-    this.firstToken = f64(this.firstToken);
-    this.prompt = i32(this.prompt);
-    this.output = i32(this.output);
-    this.generated = i32(this.generated);
-    this.kvTokens = i32(this.kvTokens);
-    this.prefillTarget = i32(this.prefillTarget);
-    this.prefillDone = i32(this.prefillDone);
+    this.arrival = grown(this.arrival, n);
+    this.admitted = grown(this.admitted, n);
+    this.firstToken = grown(this.firstToken, n);
+    this.prompt = grown(this.prompt, n);
+    this.output = grown(this.output, n);
+    this.generated = grown(this.generated, n);
+    this.kvTokens = grown(this.kvTokens, n);
+    this.prefillTarget = grown(this.prefillTarget, n);
+    this.prefillDone = grown(this.prefillDone, n);
   }
 }
 
