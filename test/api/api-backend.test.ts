@@ -4,8 +4,9 @@ import { findApiPrice, parseLiteLlmCatalog } from '../../src/catalog/index.js';
 import { resolveCosts, runScenario, simulatePlanRun, summarizeRuns } from '../../src/experiment/index.js';
 import { parseScenario, validateScenario, type Scenario } from '../../src/scenario/index.js';
 import { capsim, tempFile } from '../support/cli.js';
+import { sharedFile } from '../support/shared-data.js';
 
-const LITELLM = '../shared/data/prices/litellm_model_prices_and_context_window.json';
+const LITELLM = sharedFile('prices', 'litellm_model_prices_and_context_window.json');
 const DEFAULT = readFileSync('workloads/default.yaml', 'utf8');
 
 function apiScenario(api: Record<string, unknown>, extra: Record<string, unknown> = {}, plan: Record<string, unknown> = {}): Scenario {
@@ -129,6 +130,6 @@ describe('price catalogs', () => {
     expect(unknown.stderr).toMatch(/plans\.1\.backends\.0\.model: got "gpt-4o-mni", expected a model in built-in API price table \(closest: gpt-4o-mini/);
     const missing = await capsim('run', tempFile('s2.yaml', DEFAULT), '--prices', LITELLM);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/plans\.0\.backends\.0\.model: got "claude-3\.5-sonnet", expected a model in \.\.\/shared\/data\/prices\/litellm_model_prices_and_context_window\.json/);
+    expect(missing.stderr).toMatch(/plans\.0\.backends\.0\.model: got "claude-3\.5-sonnet", expected a model in \S*litellm_model_prices_and_context_window\.json/);
   });
 });
