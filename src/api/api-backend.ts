@@ -26,6 +26,8 @@ export interface ApiBackendOptions {
   readonly tier: 'standard' | 'batch';
   readonly prices: ResolvedApiPrices;
   readonly cachedInputShare: number;
+  /** Per request class: the share of its prompt that is a shared prefix (cached), overriding cachedInputShare. */
+  readonly sharedPrefixByClass?: readonly (number | undefined)[] | undefined;
   readonly ttft: Sampler;
   readonly outputTokensPerSecond: Sampler;
   readonly batchLatency: Sampler;
@@ -56,6 +58,7 @@ export class ApiBackend {
   private input = new Int32Array(256);
   private output = new Int32Array(256);
   private attempt = new Int32Array(256);
+  private classOf = new Int32Array(256);
   private firstToken = new Float64Array(256);
   private free: number[] = [];
   private next = 0;
@@ -95,7 +98,7 @@ export class ApiBackend {
     this.failKind = sim.register((id, tokens, now) => this.failed(id, tokens, now));
   }
 
-  arrive(now: number, inputTokens: number, outputTokens: number): void {
+  arrive(now: number, inputTokens: number, outputTokens: number, classId = 0): void {
     this.recorder.onArrival(now);
     const id = this.free.length > 0 ? this.free.pop()! : this.next++;
     if (id >= this.arrival.length) this.grow();
@@ -103,6 +106,7 @@ export class ApiBackend {
     this.input[id] = inputTokens;
     this.output[id] = outputTokens;
     this.attempt[id] = 0;
+    this.classOf[id] = classId;
     this.call(id, now);
   }
 
@@ -171,7 +175,7 @@ export class ApiBackend {
   private bill(id: number, outputTokens: number): void {
     if (!this.counts(id)) return;
     const input = this.input[id]!;
-    const cached = Math.round(input * this.opts.cachedInputShare);
+    const cached = Math.round(input * (this.opts.sharedPrefixByClass?.[this.classOf[id]!] ?? this.opts.cachedInputShare));
     const u = this.usage;
     const p = this.opts.prices;
     u.inputTokens += input - cached;
@@ -185,7 +189,7 @@ export class ApiBackend {
   private complete(id: number, now: number): void {
     this.bill(id, this.output[id]!);
     this.recorder.onFirstToken(this.arrival[id]!, this.firstToken[id]!);
-    this.recorder.onSuccess(this.arrival[id]!, now, this.firstToken[id]!);
+    this.recorder.onSuccess(this.arrival[id]!, now, this.firstToken[id]!, this.classOf[id]!);
     this.recorder.onTokens(this.arrival[id]!, this.firstToken[id]!, now, this.output[id]!);
     this.release(id);
   }
@@ -227,5 +231,6 @@ export class ApiBackend {
     this.input = grown(this.input, n);
     this.output = grown(this.output, n);
     this.attempt = grown(this.attempt, n);
+    this.classOf = grown(this.classOf, n);
   }
 }

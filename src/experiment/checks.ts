@@ -3,18 +3,18 @@
  * error that names the backend's path), and warnings about setups that will run but whose
  * answer needs care, such as a fleet offered more work than it can serve.
  */
-import { distributionMean } from '../random/index.js';
+import { distributionMean, type Distribution } from '../random/index.js';
 import { ScenarioError, type FieldProblem, type FleetBackend, type ManagedBackend, type Scenario } from '../scenario/index.js';
 import { fitProblem, runOffline, setupReplica } from '../serving/index.js';
-import { meanArrivalRate } from '../workload/index.js';
+import { meanArrivalRate, workloadClasses } from '../workload/index.js';
 
-/** Mean prompt and output tokens of the workload (1 where not given). */
+/** Mean prompt and output tokens of the workload, weighted over its classes (1 where not given; traces: their means). */
 export function meanLengths(scenario: Scenario): { input: number; output: number } {
-  const { input, output } = scenario.workload;
-  return {
-    input: input ? Math.max(1, Math.round(distributionMean(input))) : 1,
-    output: output ? Math.max(1, Math.round(distributionMean(output))) : 1,
-  };
+  const classes = workloadClasses(scenario.workload);
+  const total = classes.reduce((a, c) => a + c.share, 0);
+  const mean = (pick: (c: (typeof classes)[number]) => Distribution | undefined) =>
+    Math.max(1, Math.round(classes.reduce((a, c) => a + (c.share / total) * (pick(c) ? distributionMean(pick(c)!) : 1), 0)));
+  return { input: mean((c) => c.input), output: mean((c) => c.output) };
 }
 
 /** Problems that make a scenario impossible to run, with the path of the backend at fault. */
@@ -48,7 +48,9 @@ export function replicaSaturationRate(scenario: Scenario, backend: FleetBackend 
 
 export function scenarioWarnings(scenario: Scenario): string[] {
   const warnings: string[] = [];
-  const rate = meanArrivalRate(scenario.workload.arrivals);
+  // A replayed trace's rate is only known by reading it; the run reports what it was.
+  if (!scenario.workload.arrivals) return warnings;
+  const rate = meanArrivalRate(scenario.workload.arrivals, scenario.horizon);
   for (const plan of scenario.plans) {
     for (const backend of plan.backends) {
       if (backend.kind === 'api') continue;

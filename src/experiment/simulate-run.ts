@@ -14,7 +14,7 @@ import { RunRecorder, type SerializedHistogram } from '../metrics/index.js';
 import { makeSampler, openStream } from '../random/index.js';
 import type { Backend, Scenario } from '../scenario/index.js';
 import { setupReplica } from '../serving/index.js';
-import { makeArrivals } from '../workload/index.js';
+import { makeRequestSource, workloadClasses, type ArrivalRecord } from '../workload/index.js';
 import { resolveCosts, type BackendCosts, type CostBook } from './resolve-costs.js';
 
 export interface PlanRunResult {
@@ -55,6 +55,8 @@ export interface PlanRunResult {
   /** API backends: calls made, 429 answers, failed calls, retries. */
   readonly api: { readonly calls: number; readonly rateLimited: number; readonly errors: number; readonly retries: number };
   readonly cost: Bill;
+  /** Trace rows skipped as malformed (with skipBadRows). */
+  readonly skippedRows: number;
   readonly events: number;
 }
 
@@ -63,13 +65,22 @@ interface Built {
   readonly api?: ApiBackend;
 }
 
-function buildBackend(sim: Simulation, recorder: RunRecorder, backend: Backend, costs: BackendCosts | undefined, seed: number, window: { from: number; to: number }): Built {
+function buildBackend(
+  sim: Simulation,
+  recorder: RunRecorder,
+  backend: Backend,
+  costs: BackendCosts | undefined,
+  seed: number,
+  window: { from: number; to: number },
+  sharedPrefixByClass: readonly (number | undefined)[],
+): Built {
   if (backend.kind === 'api') {
     if (costs?.kind !== 'api') throw new Error('API backend without resolved prices');
     const api = new ApiBackend(sim, recorder, {
       tier: backend.tier,
       prices: { input: costs.input, cachedInput: costs.cachedInput, output: costs.output },
       cachedInputShare: backend.cachedInputShare,
+      sharedPrefixByClass,
       ttft: makeSampler(backend.ttft),
       outputTokensPerSecond: makeSampler(backend.outputTokensPerSecond),
       batchLatency: makeSampler(backend.batchLatency),
@@ -80,7 +91,7 @@ function buildBackend(sim: Simulation, recorder: RunRecorder, backend: Backend, 
       failureRng: openStream(seed, 'failures', 'api/backend0'),
     });
     const runtime: FleetRuntime = {
-      arrive: (now, input, output) => api.arrive(now, input, output),
+      arrive: (now, input, output, classId) => api.arrive(now, input, output, classId),
       end: (): FleetEnd => {
         const u = api.usage;
         const prefix = backend.tier === 'batch' ? 'api.batch' : 'api';
@@ -143,31 +154,27 @@ export function simulatePlanRun(scenario: Scenario, planIndex: number, seed: num
   const { horizon, warmup } = scenario;
   const window = { from: warmup, to: horizon };
   const sim = new Simulation();
-  const recorder = new RunRecorder(warmup, scenario.workload.slo ?? {});
-  const built = buildBackend(sim, recorder, plan.backends[0]!, costBook.plans[planIndex]?.[0], seed, window);
+  const classes = workloadClasses(scenario.workload);
+  const recorder = new RunRecorder(warmup, classes.map((c) => c.slo));
+  const built = buildBackend(sim, recorder, plan.backends[0]!, costBook.plans[planIndex]?.[0], seed, window, classes.map((c) => c.sharedPrefix));
   const fleet = built.runtime;
 
-  // Token lengths are drawn per request in arrival order from their own stream, so every
-  // plan sees the same requests. (Plain-server workloads have no lengths: no draws at all
-  // keeps their hot loop lean.)
-  const lengthsRng = openStream(seed, 'lengths');
-  const { input: inputDist, output: outputDist } = scenario.workload;
-  const inputLength = inputDist ? makeSampler(inputDist) : undefined;
-  const outputLength = outputDist ? makeSampler(outputDist) : undefined;
-  const tokens = (sample: ((rng: typeof lengthsRng) => number) | undefined) => (sample ? Math.max(1, Math.round(sample(lengthsRng))) : 1);
-
-  // Arrivals are generated one ahead: each arrival event schedules the next.
-  const arrivals = makeArrivals(scenario.workload.arrivals, openStream(seed, 'arrivals'));
+  // Requests are pulled one ahead: each arrival event schedules the next.
+  const source = makeRequestSource(scenario.workload, { seed, horizon, baseDir: process.cwd() });
+  const request: ArrivalRecord = { time: 0, input: 0, output: 0, classId: 0 };
+  const pull = () => {
+    if (source.next(request) && request.time <= horizon) sim.schedule(request.time, arrivalKind);
+  };
   const arrivalKind = sim.register((_target, _gen, now) => {
-    const input = tokens(inputLength);
-    fleet.arrive(now, input, tokens(outputLength));
-    const next = arrivals.next();
-    if (next <= horizon) sim.schedule(next, arrivalKind);
+    fleet.arrive(now, request.input, request.output, request.classId);
+    pull();
   });
-  const first = arrivals.next();
-  if (first <= horizon) sim.schedule(first, arrivalKind);
-
-  sim.runUntil(horizon);
+  try {
+    pull();
+    sim.runUntil(horizon);
+  } finally {
+    source.close();
+  }
   const end = fleet.end(horizon);
 
   const failed = recorder.failedTotal();
@@ -217,6 +224,7 @@ export function simulatePlanRun(scenario: Scenario, planIndex: number, seed: num
     coldStarts: end.coldStarts ?? 0,
     api: { calls: apiUsage?.calls ?? 0, rateLimited: apiUsage?.rateLimited ?? 0, errors: apiUsage?.errors ?? 0, retries: apiUsage?.retries ?? 0 },
     cost,
+    skippedRows: source.skippedRows,
     events: sim.eventsProcessed,
   };
 }

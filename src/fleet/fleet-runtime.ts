@@ -4,8 +4,8 @@
 import type { Charge } from './pools.js';
 
 export interface FleetRuntime {
-  /** A request arrives now with these token lengths (plain-server fleets ignore them). */
-  arrive(now: number, inputTokens: number, outputTokens: number): void;
+  /** A request of class `classId` arrives now with these token lengths (plain-server fleets ignore them). */
+  arrive(now: number, inputTokens: number, outputTokens: number, classId: number): void;
   end(horizon: number): FleetEnd;
 }
 

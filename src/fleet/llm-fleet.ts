@@ -184,7 +184,7 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
     }
   }
 
-  arrive(now: number, inputTokens: number, outputTokens: number): void {
+  arrive(now: number, inputTokens: number, outputTokens: number, classId = 0): void {
     this.recorder.onArrival(now);
     if (inputTokens + outputTokens > this.opts.maxRequestTokens) {
       this.recorder.onFailure(now, 'rejected');
@@ -204,7 +204,7 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
         this.sim.schedule(now + managed.coldStart, this.warmKind);
       }
     }
-    this.dispatch(this.table.add(now, inputTokens, outputTokens), now);
+    this.dispatch(this.table.add(now, inputTokens, outputTokens, classId), now);
   }
 
   onAdmit(id: ReqId, now: number): void {
@@ -217,7 +217,7 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
 
   onFinish(id: ReqId, now: number): void {
     const t = this.table;
-    this.recorder.onSuccess(t.arrival[id]!, now, t.firstToken[id]!);
+    this.recorder.onSuccess(t.arrival[id]!, now, t.firstToken[id]!, t.classId[id]!);
     this.recorder.onTokens(t.arrival[id]!, t.firstToken[id]!, now, t.output[id]!);
     t.release(id);
     this.maybeIdle(now);

@@ -41,6 +41,7 @@ export class ServerFleet implements FleetRuntime {
   // FIFO ring buffer of waiting requests.
   private qArrival = new Float64Array(1024);
   private qService = new Float64Array(1024);
+  private qClass = new Int32Array(1024);
   private qHead = 0;
   private qLength = 0;
 
@@ -48,6 +49,7 @@ export class ServerFleet implements FleetRuntime {
   private readonly sArrival: Float64Array;
   private readonly sStart: Float64Array;
   private readonly sService: Float64Array;
+  private readonly sClass: Int32Array;
   private readonly busyTime: Float64Array;
   private readonly idle: Int32Array;
   private idleCount: number;
@@ -63,6 +65,7 @@ export class ServerFleet implements FleetRuntime {
     this.sArrival = new Float64Array(c);
     this.sStart = new Float64Array(c).fill(NaN);
     this.sService = new Float64Array(c);
+    this.sClass = new Int32Array(c);
     this.busyTime = new Float64Array(c);
     this.idle = new Int32Array(c);
     // Idle servers form a stack; server 0 is taken first.
@@ -74,11 +77,11 @@ export class ServerFleet implements FleetRuntime {
   }
 
   /** A request arrives now; plain servers ignore its token lengths. */
-  arrive(now: number): void {
+  arrive(now: number, _input = 1, _output = 1, classId = 0): void {
     this.recorder.onArrival(now);
     const service = this.opts.service(this.opts.serviceRng);
     if (this.idleCount > 0) {
-      this.start(this.idle[--this.idleCount]!, now, service, now);
+      this.start(this.idle[--this.idleCount]!, now, service, classId, now);
       return;
     }
     this.dropExpired(now);
@@ -87,14 +90,15 @@ export class ServerFleet implements FleetRuntime {
       this.recorder.onFailure(now, 'rejected');
       return;
     }
-    this.enqueue(now, service);
+    this.enqueue(now, service, classId);
     this.queueLevel.set(now, this.qLength);
   }
 
-  private start(server: number, arrival: number, service: number, now: number): void {
+  private start(server: number, arrival: number, service: number, classId: number, now: number): void {
     this.sArrival[server] = arrival;
     this.sStart[server] = now;
     this.sService[server] = service;
+    this.sClass[server] = classId;
     this.recorder.onStart(arrival, now);
     this.busyLevel.set(now, this.opts.replicas - this.idleCount);
     this.sim.schedule(now + service, this.completeKind, server);
@@ -103,16 +107,17 @@ export class ServerFleet implements FleetRuntime {
   private complete(server: number, now: number): void {
     const start = this.sStart[server]!;
     this.busyTime[server]! += overlap(start, now, this.opts.window.from, this.opts.window.to);
-    this.recorder.onSuccess(this.sArrival[server]!, now);
+    this.recorder.onSuccess(this.sArrival[server]!, now, undefined, this.sClass[server]!);
     this.dropExpired(now);
     if (this.qLength > 0) {
       const head = this.qHead;
       const arrival = this.qArrival[head]!;
       const service = this.qService[head]!;
+      const classId = this.qClass[head]!;
       this.qHead = (head + 1) & (this.qArrival.length - 1);
       this.qLength--;
       this.queueLevel.set(now, this.qLength);
-      this.start(server, arrival, service, now);
+      this.start(server, arrival, service, classId, now);
     } else {
       this.sStart[server] = NaN;
       this.idle[this.idleCount++] = server;
@@ -137,11 +142,12 @@ export class ServerFleet implements FleetRuntime {
     }
   }
 
-  private enqueue(arrival: number, service: number): void {
+  private enqueue(arrival: number, service: number, classId: number): void {
     if (this.qLength === this.qArrival.length) this.growQueue();
     const tail = (this.qHead + this.qLength) & (this.qArrival.length - 1);
     this.qArrival[tail] = arrival;
     this.qService[tail] = service;
+    this.qClass[tail] = classId;
     this.qLength++;
   }
 
@@ -149,13 +155,16 @@ export class ServerFleet implements FleetRuntime {
     const n = this.qArrival.length;
     const arrival = new Float64Array(2 * n);
     const service = new Float64Array(2 * n);
+    const classes = new Int32Array(2 * n);
     for (let i = 0; i < this.qLength; i++) {
       const j = (this.qHead + i) & (n - 1);
       arrival[i] = this.qArrival[j]!;
       service[i] = this.qService[j]!;
+      classes[i] = this.qClass[j]!;
     }
     this.qArrival = arrival;
     this.qService = service;
+    this.qClass = classes;
     this.qHead = 0;
   }
 

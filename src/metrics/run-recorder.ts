@@ -33,9 +33,10 @@ export class RunRecorder {
   readonly tpot = new LogHistogram();
   outputTokens = 0;
 
+  /** `slos[c]` is the SLO of request class c (one class by default). */
   constructor(
     readonly warmup: number,
-    private readonly slo: Slo = {},
+    private readonly slos: readonly Slo[] = [{}],
   ) {}
 
   counts(arrivalTime: number): boolean {
@@ -52,12 +53,12 @@ export class RunRecorder {
   }
 
   /** A request completed; `firstTokenTime` where the backend streams tokens. */
-  onSuccess(arrivalTime: number, endTime: number, firstTokenTime?: number): void {
+  onSuccess(arrivalTime: number, endTime: number, firstTokenTime?: number, classId = 0): void {
     if (arrivalTime < this.warmup) return;
     const e2e = endTime - arrivalTime;
     this.e2e.record(e2e);
     const ttft = firstTokenTime === undefined ? e2e : firstTokenTime - arrivalTime;
-    const { slo } = this;
+    const slo = this.slos[classId] ?? {};
     if ((slo.e2e !== undefined && e2e > slo.e2e) || (slo.ttft !== undefined && ttft > slo.ttft)) this.late++;
     else this.succeeded++;
   }

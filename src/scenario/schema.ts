@@ -71,23 +71,92 @@ export const distribution = z
     return { dist: 'lognormal', mean: d.mean!, p99: d.p99! };
   });
 
-/** Volume as a rate (requests per second) or as requests per day; parsed to a rate. */
-export const arrivals = z.discriminatedUnion('process', [
-  z
-    .strictObject({ process: z.literal('poisson'), rate: positive.optional(), perDay: positive.optional() })
-    .refine((a) => (a.rate === undefined) !== (a.perDay === undefined), { error: 'either rate (requests per second) or perDay (requests per day)' })
-    .transform((a) => ({ process: a.process, rate: a.rate ?? a.perDay! / 86400 })),
-]);
+/**
+ * Synthetic arrivals: a Poisson or gamma-renewal process at a mean rate (requests per
+ * second, or perDay), shaped by optional modifiers that multiply: a diurnal cycle, a
+ * weekly cycle, a repeating profile, on-off bursts, scheduled spikes and growth.
+ */
+export const arrivals = z
+  .strictObject({
+    process: z.enum(['poisson', 'gamma']),
+    rate: positive.optional(),
+    perDay: positive.optional(),
+    /** Gamma renewal: coefficient of variation of the gaps (1 = Poisson, > 1 burstier). */
+    cv: positive.optional(),
+    diurnal: z
+      .union(
+        [
+          z.strictObject({ peakHour: z.number().min(0).lt(24), peakToAverage: z.number().min(1) }),
+          z.strictObject({ hourlyWeights: z.array(nonNegative).length(24) }),
+        ],
+        { error: 'either { peakHour, peakToAverage } or { hourlyWeights: [24 numbers] }' },
+      )
+      .optional(),
+    weekly: z.strictObject({ weights: z.array(nonNegative).length(7) }).optional(),
+    profile: z.strictObject({ interval: positiveDuration, weights: z.array(nonNegative).min(1) }).optional(),
+    bursts: z.strictObject({ meanOn: positiveDuration, meanOff: positiveDuration, onMultiplier: z.number().min(1) }).optional(),
+    spikes: z.array(z.strictObject({ at: duration, duration: positiveDuration, multiplier: positive })).optional(),
+    growth: z.strictObject({ percentPerMonth: z.number().gt(-100) }).optional(),
+  })
+  .refine((a) => (a.rate === undefined) !== (a.perDay === undefined), { error: 'either rate (requests per second) or perDay (requests per day)', path: ['rate'] })
+  .refine((a) => a.process === 'gamma' || a.cv === undefined, { error: 'cv only with process: gamma', path: ['cv'] })
+  .refine((a) => a.process !== 'gamma' || a.cv !== undefined, { error: 'a cv for process: gamma', path: ['cv'] })
+  .transform(({ perDay, ...a }) => ({ ...a, rate: a.rate ?? perDay! / 86400 }));
 
-export const workload = z.strictObject({
-  arrivals,
-  /** Prompt tokens per request (rounded to a whole number, at least 1). Needed by LLM fleets. */
-  input: distribution.optional(),
-  /** Output tokens per request (rounded, at least 1). Needed by LLM fleets. */
-  output: distribution.optional(),
-  /** A request succeeds only if it completes within these (both optional). */
-  slo: z.strictObject({ ttft: positiveDuration.optional(), e2e: positiveDuration.optional() }).optional(),
+const slo = z.strictObject({ ttft: positiveDuration.optional(), e2e: positiveDuration.optional() });
+
+/** A kind of request: its share of traffic, lengths, SLO and the labels routing uses. */
+export const requestClass = z.strictObject({
+  name: z.string().min(1),
+  share: positive,
+  input: distribution,
+  output: distribution,
+  slo: slo.optional(),
+  /** Work that may wait (batch tiers): it succeeds if done within the deadline. */
+  deadline: positiveDuration.optional(),
+  complexity: z.string().min(1).optional(),
+  /** Data that must stay on self-hosted capacity. */
+  sensitive: z.boolean().default(false),
+  /** Share of the prompt that is a shared prefix (read from the provider's prompt cache). */
+  sharedPrefix: z.number().min(0).max(1).optional(),
 });
+
+/** Replay of a real request log instead of synthetic arrivals. */
+export const trace = z
+  .strictObject({
+    /** Path to the trace, relative to the scenario file. */
+    file: z.string().min(1),
+    format: z.enum(['azure', 'mooncake', 'csv', 'jsonl']).optional(),
+    columns: z.strictObject({ timestamp: z.string(), input: z.string(), output: z.string(), timeUnit: z.enum(['s', 'ms', 'us']).optional() }).optional(),
+    /** Replay this many times faster (2 = twice the rate, same shape). */
+    timeScale: positive.default(1),
+    /** Thin (< 1) or duplicate (> 1) requests to change volume, keeping the shape; or give a target rate. */
+    volumeScale: positive.optional(),
+    targetRate: positive.optional(),
+    /** Start over when the trace ends before the horizon. */
+    loop: z.boolean().default(false),
+    skipBadRows: z.boolean().default(false),
+  })
+  .refine((t) => t.volumeScale === undefined || t.targetRate === undefined, { error: 'either volumeScale or targetRate', path: ['targetRate'] });
+
+export const workload = z
+  .strictObject({
+    arrivals: arrivals.optional(),
+    trace: trace.optional(),
+    /** Prompt tokens per request (rounded to a whole number, at least 1). Needed by LLM fleets and APIs. */
+    input: distribution.optional(),
+    /** Output tokens per request (rounded, at least 1). */
+    output: distribution.optional(),
+    /** A request succeeds only if it completes within these (both optional). */
+    slo: slo.optional(),
+    /** Several kinds of request instead of one input/output/slo. */
+    classes: z.array(requestClass).min(1).optional(),
+  })
+  .refine((w) => (w.arrivals === undefined) !== (w.trace === undefined), { error: 'either arrivals (synthetic traffic) or trace (replay)', path: ['arrivals'] })
+  .refine((w) => w.classes === undefined || (w.input === undefined && w.output === undefined && w.slo === undefined), {
+    error: 'input, output and slo inside each class when classes are given',
+    path: ['classes'],
+  });
 
 export const queue = z.strictObject({
   /** Waiting room (requests not yet in service); 0 makes a loss system. */
@@ -383,8 +452,9 @@ export const scenario = z
   .superRefine((s, ctx) => {
     const llm = s.plans.some((p) => p.backends?.some((b) => (b as { perf?: { kind: string } }).perf?.kind === 'llm' || b?.kind === 'api' || b?.kind === 'managed'));
     if (!llm) return;
+    if (s.workload?.trace !== undefined || s.workload?.classes !== undefined) return;
     for (const key of ['input', 'output'] as const) {
-      if (s.workload[key] === undefined) {
+      if (s.workload?.[key] === undefined) {
         ctx.addIssue({ code: 'custom', path: ['workload', key], input: undefined, message: `a token-length distribution (LLM fleets and APIs need ${key} lengths), e.g. { dist: lognormal, median: 1000, p99: 4000 }` });
       }
     }
@@ -397,7 +467,11 @@ export type Backend = Plan['backends'][number];
 export type FleetBackend = Extract<Backend, { kind: 'fleet' }>;
 export type LlmPerf = Extract<FleetBackend['perf'], { kind: 'llm' }>;
 export type ManagedBackend = Extract<Backend, { kind: 'managed' }>;
-export type ApiBackend = Extract<Backend, { kind: 'api' }>;
+export type ApiBackendSpec = Extract<Backend, { kind: 'api' }>;
 export type Pools = z.output<typeof pools>;
 export type Overhead = z.output<typeof overhead>;
 export type StepProfile = z.output<typeof profile>;
+export type Workload = z.output<typeof workload>;
+export type RequestClass = z.output<typeof requestClass>;
+export type TraceSpec = z.output<typeof trace>;
+export type Arrivals = z.output<typeof arrivals>;

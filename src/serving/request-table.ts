@@ -21,10 +21,12 @@ export class RequestTable {
   admitted = new Float64Array(256);
   /** When its first token was produced (NaN before). */
   firstToken = new Float64Array(256);
+  /** The request's class (workload/). */
+  classId = new Int32Array(256);
   private free: number[] = [];
   private next = 0;
 
-  add(arrival: number, prompt: number, output: number): ReqId {
+  add(arrival: number, prompt: number, output: number, classId = 0): ReqId {
     const id = this.free.length > 0 ? this.free.pop()! : this.next++;
     if (id >= this.arrival.length) this.grow();
     this.arrival[id] = arrival;
@@ -36,6 +38,7 @@ export class RequestTable {
     this.prefillDone[id] = 0;
     this.admitted[id] = NaN;
     this.firstToken[id] = NaN;
+    this.classId[id] = classId;
     return id;
   }
 
@@ -59,6 +62,7 @@ export class RequestTable {
     this.kvTokens = grown(this.kvTokens, n);
     this.prefillTarget = grown(this.prefillTarget, n);
     this.prefillDone = grown(this.prefillDone, n);
+    this.classId = grown(this.classId, n);
   }
 }
 

@@ -1,0 +1,191 @@
+/**
+ * Where a run's requests come from: a synthetic generator (arrival process + request
+ * classes with length distributions) or a replayed trace. Either way the simulation pulls
+ * one request at a time, so memory does not grow with the number of requests.
+ *
+ * Streams: arrival times from 'arrivals', burst states from 'arrivals'/'bursts', the class
+ * of each request from 'classes' (only with several classes), lengths from 'lengths',
+ * trace thinning and duplication from 'arrivals'/'trace'. Every plan of a run sees the
+ * same requests.
+ */
+import { join, isAbsolute } from 'node:path';
+import type { Slo } from '../metrics/index.js';
+import { makeSampler, openStream, type Distribution, type Rng, type Sampler } from '../random/index.js';
+import type { TraceSpec, Workload } from '../scenario/index.js';
+import { makeArrivals } from './arrivals.js';
+import { TraceReader, type TraceRow } from './trace.js';
+
+export interface ArrivalRecord {
+  time: number;
+  input: number;
+  output: number;
+  classId: number;
+}
+
+export interface RequestSource {
+  /** Fills `r` with the next request; false when there are no more. */
+  next(r: ArrivalRecord): boolean;
+  /** Trace rows skipped as malformed (with skipBadRows). */
+  readonly skippedRows: number;
+  close(): void;
+}
+
+/** A request class with everything resolved: the one default class when none are given. */
+export interface ResolvedClass {
+  readonly name: string;
+  readonly share: number;
+  readonly input: Distribution | undefined;
+  readonly output: Distribution | undefined;
+  readonly slo: Slo;
+  readonly sensitive: boolean;
+  readonly complexity: string | undefined;
+  readonly sharedPrefix: number | undefined;
+}
+
+export function workloadClasses(w: Workload): ResolvedClass[] {
+  if (!w.classes) {
+    return [{ name: 'default', share: 1, input: w.input, output: w.output, slo: w.slo ?? {}, sensitive: false, complexity: undefined, sharedPrefix: undefined }];
+  }
+  return w.classes.map((c) => {
+    const e2e = c.deadline !== undefined ? Math.min(c.deadline, c.slo?.e2e ?? Infinity) : c.slo?.e2e;
+    return {
+      name: c.name,
+      share: c.share,
+      input: c.input,
+      output: c.output,
+      slo: { ttft: c.slo?.ttft, e2e },
+      sensitive: c.sensitive,
+      complexity: c.complexity,
+      sharedPrefix: c.sharedPrefix,
+    };
+  });
+}
+
+/** Picks a class index by share. */
+function classPicker(classes: readonly ResolvedClass[], rng: Rng): () => number {
+  if (classes.length === 1) return () => 0;
+  const total = classes.reduce((a, c) => a + c.share, 0);
+  const cumulative = classes.map(((sum) => (c: ResolvedClass) => (sum += c.share / total))(0));
+  return () => {
+    const u = rng();
+    for (let i = 0; i < cumulative.length - 1; i++) if (u < cumulative[i]!) return i;
+    return cumulative.length - 1;
+  };
+}
+
+export interface SourceOptions {
+  readonly seed: number;
+  readonly horizon: number;
+  /** Folder that relative trace paths start from (the scenario file's). */
+  readonly baseDir: string;
+}
+
+export function makeRequestSource(w: Workload, opts: SourceOptions): RequestSource {
+  const classes = workloadClasses(w);
+  const pickClass = classPicker(classes, openStream(opts.seed, 'classes'));
+  if (w.trace) return new TraceSource(w.trace, opts, pickClass);
+  const lengthsRng = openStream(opts.seed, 'lengths');
+  const samplers = classes.map((c) => ({ input: c.input ? makeSampler(c.input) : undefined, output: c.output ? makeSampler(c.output) : undefined }));
+  // Plain-server workloads have no lengths: no draws keeps their hot loop lean.
+  const tokens = (sample: Sampler | undefined) => (sample ? Math.max(1, Math.round(sample(lengthsRng))) : 1);
+  const arrivals = makeArrivals(w.arrivals!, opts.horizon, openStream(opts.seed, 'arrivals'), openStream(opts.seed, 'arrivals', 'bursts'));
+  return {
+    next(r) {
+      r.time = arrivals.next();
+      r.classId = pickClass();
+      const s = samplers[r.classId]!;
+      r.input = tokens(s.input);
+      r.output = tokens(s.output);
+      return r.time !== Infinity;
+    },
+    skippedRows: 0,
+    close() {},
+  };
+}
+
+/**
+ * Replays a trace: times relative to its first row, divided by `timeScale`; volume changed
+ * by thinning or duplicating rows (keeping the shape); optionally looped past its end.
+ */
+class TraceSource implements RequestSource {
+  private reader: TraceReader;
+  private readonly path: string;
+  private readonly row: TraceRow = { time: 0, input: 0, output: 0 };
+  private readonly rng: Rng;
+  private readonly volume: number;
+  private first = NaN;
+  private offset = 0;
+  private lastTime = 0;
+  private copiesLeft = 0;
+  private copyIndex = 0;
+  private skipped = 0;
+
+  constructor(
+    private readonly spec: TraceSpec,
+    opts: SourceOptions,
+    private readonly pickClass: () => number,
+  ) {
+    this.path = isAbsolute(spec.file) ? spec.file : join(opts.baseDir, spec.file);
+    this.rng = openStream(opts.seed, 'arrivals', 'trace');
+    this.reader = this.open();
+    this.volume = spec.volumeScale ?? (spec.targetRate !== undefined ? spec.targetRate / (traceRate(this.path, spec) * spec.timeScale) : 1);
+  }
+
+  get skippedRows(): number {
+    return this.skipped + this.reader.skipped;
+  }
+
+  private open(): TraceReader {
+    return new TraceReader(this.path, { format: this.spec.format, columns: this.spec.columns, skipBadRows: this.spec.skipBadRows });
+  }
+
+  next(r: ArrivalRecord): boolean {
+    while (this.copiesLeft === 0) {
+      if (!this.reader.next(this.row)) {
+        if (!this.spec.loop || this.reader.rows === 0) return false;
+        // Start over after the last request, one mean gap later.
+        const rows = this.reader.rows;
+        this.skipped += this.reader.skipped;
+        this.reader.close();
+        this.offset = this.lastTime + this.lastTime / Math.max(1, rows - 1);
+        this.first = NaN;
+        this.reader = this.open();
+        continue;
+      }
+      if (Number.isNaN(this.first)) this.first = this.row.time;
+      const whole = Math.floor(this.volume);
+      this.copiesLeft = whole + (this.rng() < this.volume - whole ? 1 : 0);
+      this.copyIndex = 0;
+    }
+    this.copiesLeft--;
+    const t = this.offset + (this.row.time - this.first) / this.spec.timeScale;
+    this.lastTime = t;
+    // Duplicates of a row arrive a microsecond apart, so their order is fixed.
+    r.time = t + this.copyIndex++ * 1e-6;
+    r.input = Math.max(1, this.row.input);
+    r.output = Math.max(1, this.row.output);
+    r.classId = this.pickClass();
+    return true;
+  }
+
+  close(): void {
+    this.reader.close();
+  }
+}
+
+/** Mean requests per second of a whole trace (one streaming pass). */
+export function traceRate(path: string, spec: Pick<TraceSpec, 'format' | 'columns' | 'skipBadRows'>): number {
+  const reader = new TraceReader(path, { format: spec.format, columns: spec.columns, skipBadRows: spec.skipBadRows });
+  const row: TraceRow = { time: 0, input: 0, output: 0 };
+  let first = NaN;
+  let last = NaN;
+  try {
+    while (reader.next(row)) {
+      if (Number.isNaN(first)) first = row.time;
+      last = row.time;
+    }
+  } finally {
+    reader.close();
+  }
+  return reader.rows > 1 && last > first ? (reader.rows - 1) / (last - first) : NaN;
+}
