@@ -3,8 +3,8 @@
  * code, and prints; this is the only place that maps errors to exit codes:
  * 0 ok, 1 the run failed, 2 bad input (with a message naming what was wrong, no stack).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { assertDeployable, resolveCosts, runScenario, scenarioWarnings, summarizeRuns } from '../experiment/index.js';
@@ -12,8 +12,10 @@ import { BUILT_IN_API_CATALOG, parseLiteLlmCatalog, PriceCatalogError, searchApi
 import { renderPrices } from './prices-table.js';
 import { InputError, nearest, parseScenario, type Scenario } from '../scenario/index.js';
 import { statSync } from 'node:fs';
-import { defaultScenarioPath, packageVersion, processIo, readInputFile, type CliIo } from './io.js';
+import { defaultScenarioPath, packageRoot, packageVersion, processIo, readInputFile, type CliIo } from './io.js';
 import { renderPerf, runPerf, type PerfCommandOptions } from './perf-command.js';
+import { readTraceSummary, renderFittedScenario, renderTraceStats, type TraceCommandOptions } from './trace-command.js';
+import { TraceError, type TraceFormat } from '../workload/index.js';
 import { renderRunTable } from './run-table.js';
 
 export const EXIT_OK = 0;
@@ -55,9 +57,19 @@ export function loadScenario(file: string | undefined, overrides: readonly strin
   const source = file ?? defaultScenarioPath();
   const text = readInputFile(source, 'scenario file');
   const name = file ?? 'the built-in default scenario';
-  const scenario = parseScenario(text, name, { overrides });
+  const parsed = parseScenario(text, name, { overrides });
+  const scenario = withTracePathFrom(parsed, file === undefined ? packageRoot() : dirname(resolve(file)));
   assertDeployable(scenario, name);
   return { scenario, source };
+}
+
+/** A replayed trace's path is relative to the scenario file; make it absolute and check it is there. */
+function withTracePathFrom(scenario: Scenario, dir: string): Scenario {
+  const trace = scenario.workload.trace;
+  if (!trace) return scenario;
+  const file = isAbsolute(trace.file) ? trace.file : join(dir, trace.file);
+  if (!existsSync(file)) throw new InputError(`workload.trace.file: cannot read ${trace.file} (looked for ${file}): no such file.`);
+  return { ...scenario, workload: { ...scenario.workload, trace: { ...trace, file } } };
 }
 
 function buildProgram(io: CliIo): Command {
@@ -80,8 +92,9 @@ function buildProgram(io: CliIo): Command {
     .option('--json', 'print one JSON document to stdout and nothing else')
     .option('--out <dir>', 'also write results.json into this folder')
     .option('--prices <file>', "API prices from a LiteLLM model_prices_and_context_window.json instead of the built-in table")
-    .action((file: string | undefined, opts: { seeds?: number; seed?: number; set: string[]; json?: boolean; out?: string; prices?: string }) => {
-      const { scenario } = loadScenario(file, opts.set);
+    .option('--skip-bad-rows', 'count and skip malformed rows of a replayed trace instead of stopping')
+    .action((file: string | undefined, opts: { seeds?: number; seed?: number; set: string[]; json?: boolean; out?: string; prices?: string; skipBadRows?: boolean }) => {
+      const { scenario } = loadScenario(file, [...opts.set, ...(opts.skipBadRows ? ['workload.trace.skipBadRows=true'] : [])]);
       const costs = resolveCosts(scenario, loadPriceCatalog(opts.prices));
       const warnings = scenarioWarnings(scenario);
       if (!opts.json) for (const w of warnings) io.stderr(`warning: ${w}\n`);
@@ -121,6 +134,37 @@ function buildProgram(io: CliIo): Command {
       resolveCosts(scenario, loadPriceCatalog(opts.prices));
       for (const w of scenarioWarnings(scenario)) io.stderr(`warning: ${w}\n`);
       io.stdout(`${file}: valid scenario "${scenario.name}" with ${scenario.plans.length} plan(s): ${scenario.plans.map((p) => p.name).join(', ')}\n`);
+    });
+
+  const traceCommand = program.command('trace').description('look at request traces, and fit synthetic workloads to them');
+  const formatOption = (v: string): TraceFormat => {
+    if (v === 'azure' || v === 'mooncake') return v;
+    throw new InvalidArgumentError(`--format must be azure or mooncake (use a scenario's trace.columns for other CSV/JSONL), got "${v}".`);
+  };
+  traceCommand
+    .command('stats')
+    .description('rows, span, rates, per-minute profile and token-length percentiles of a trace')
+    .argument('<file>', 'Azure 2023 CSV or Mooncake JSONL trace')
+    .option('--format <f>', 'azure or mooncake (default: by file extension)', formatOption)
+    .option('--skip-bad-rows', 'count and skip malformed rows instead of stopping')
+    .option('--json', 'print the figures as JSON (the keys of trace_stats.py)')
+    .action((file: string, opts: TraceCommandOptions & { json?: boolean }) => {
+      const summary = readTraceSummary(file, opts);
+      io.stdout(opts.json ? JSON.stringify(summary.stats, null, 2) + '\n' : renderTraceStats(summary.stats));
+    });
+  traceCommand
+    .command('fit')
+    .description('write a synthetic workload that reproduces a trace (rate, burstiness, lengths)')
+    .argument('<file>', 'Azure 2023 CSV or Mooncake JSONL trace')
+    .option('-o, --out <file>', 'write the scenario here instead of stdout')
+    .option('--format <f>', 'azure or mooncake (default: by file extension)', formatOption)
+    .option('--skip-bad-rows', 'count and skip malformed rows instead of stopping')
+    .action((file: string, opts: TraceCommandOptions & { out?: string }) => {
+      const text = renderFittedScenario(file, readTraceSummary(file, opts));
+      if (opts.out) {
+        writeFileSync(opts.out, text);
+        io.stdout(`wrote ${opts.out}\n`);
+      } else io.stdout(text);
     });
 
   program
@@ -175,8 +219,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       // Help and version print and exit 0; anything else commander rejects is bad input.
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
-    if (error instanceof InputError) {
-      io.stderr(`capsim: ${error.message}\n`);
+    if (error instanceof InputError || error instanceof TraceError) {
+      io.stderr(`capsim: ${error.message}${error instanceof TraceError ? '.' : ''}\n`);
       return EXIT_BAD_INPUT;
     }
     const message = error instanceof Error ? error.message : String(error);

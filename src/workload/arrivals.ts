@@ -71,8 +71,25 @@ class ModulatedArrivals implements ArrivalSource {
   }
 }
 
+/** Stationary Poisson arrivals: the common case, kept free of indirection for speed. */
+class PoissonArrivals implements ArrivalSource {
+  private time = 0;
+  private readonly mean: number;
+  constructor(
+    rate: number,
+    private readonly rng: Rng,
+  ) {
+    this.mean = 1 / rate;
+  }
+  next(): number {
+    this.time += -this.mean * Math.log(1 - this.rng());
+    return this.time;
+  }
+}
+
 export function makeArrivals(spec: ArrivalSpec, horizon: number, rng: Rng, burstRng: Rng): ArrivalSource {
   const mods = rateModifiers(spec, horizon, burstRng);
+  if (mods.length === 0 && spec.process === 'poisson') return new PoissonArrivals(spec.rate, rng);
   return new ModulatedArrivals(spec, mods.length > 0 ? combine(mods) : undefined, rng);
 }
 

@@ -9,3 +9,4 @@ export * from './modifiers.js';
 export * from './source.js';
 export * from './trace.js';
 export * from './trace-stats.js';
+export * from './fit.js';

@@ -89,6 +89,20 @@ export function makeRequestSource(w: Workload, opts: SourceOptions): RequestSour
   // Plain-server workloads have no lengths: no draws keeps their hot loop lean.
   const tokens = (sample: Sampler | undefined) => (sample ? Math.max(1, Math.round(sample(lengthsRng))) : 1);
   const arrivals = makeArrivals(w.arrivals!, opts.horizon, openStream(opts.seed, 'arrivals'), openStream(opts.seed, 'arrivals', 'bursts'));
+  if (classes.length === 1 && !samplers[0]!.input && !samplers[0]!.output) {
+    // One class without lengths (plain servers): only times to draw.
+    return {
+      next(r) {
+        r.time = arrivals.next();
+        r.input = 1;
+        r.output = 1;
+        r.classId = 0;
+        return r.time !== Infinity;
+      },
+      skippedRows: 0,
+      close() {},
+    };
+  }
   return {
     next(r) {
       r.time = arrivals.next();
