@@ -61,6 +61,8 @@ export function renderRunTable(summary: RunSummary): string {
       );
     }
   }
+  const uncertain = Object.keys(plans[0]?.uncertain ?? {});
+  for (const path of uncertain) rows.push([`drawn: ${path}`, ...plans.map((p) => meanCi(p.uncertain[path]!))]);
   let text = head + table(['', ...plans.map((p) => p.name)], rows);
   if (billed && summary.decision.recommended) {
     text += `\nrecommended: ${summary.decision.recommended}\n  rule: ${summary.decision.rule}\n`;

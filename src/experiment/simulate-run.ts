@@ -12,7 +12,7 @@ import { InvariantError, Simulation } from '../engine/index.js';
 import { LlmFleet, ServerFleet, type FleetEnd, type FleetRuntime } from '../fleet/index.js';
 import { RunRecorder, type SerializedHistogram } from '../metrics/index.js';
 import { makeSampler, openStream } from '../random/index.js';
-import type { Backend, Scenario } from '../scenario/index.js';
+import { scenarioForRun, type Backend, type Scenario } from '../scenario/index.js';
 import { setupReplica } from '../serving/index.js';
 import { makeRequestSource, workloadClasses, type ArrivalRecord } from '../workload/index.js';
 import { resolveCosts, type BackendCosts, type CostBook } from './resolve-costs.js';
@@ -57,6 +57,8 @@ export interface PlanRunResult {
   readonly cost: Bill;
   /** Trace rows skipped as malformed (with skipBadRows). */
   readonly skippedRows: number;
+  /** Values this run drew for the scenario's uncertain inputs, by field path. */
+  readonly uncertain: Readonly<Record<string, number>>;
   readonly events: number;
 }
 
@@ -148,7 +150,9 @@ function buildBackend(
   };
 }
 
-export function simulatePlanRun(scenario: Scenario, planIndex: number, seed: number, costBook: CostBook = resolveCosts(scenario)): PlanRunResult {
+export function simulatePlanRun(central: Scenario, planIndex: number, seed: number, costBook: CostBook = resolveCosts(central)): PlanRunResult {
+  // Uncertain inputs are drawn once per run (the same draw for every plan of the run).
+  const { scenario, drawn } = scenarioForRun(central, seed);
   const plan = scenario.plans[planIndex];
   if (!plan) throw new RangeError(`no plan ${planIndex}`);
   const { horizon, warmup } = scenario;
@@ -225,6 +229,7 @@ export function simulatePlanRun(scenario: Scenario, planIndex: number, seed: num
     api: { calls: apiUsage?.calls ?? 0, rateLimited: apiUsage?.rateLimited ?? 0, errors: apiUsage?.errors ?? 0, retries: apiUsage?.retries ?? 0 },
     cost,
     skippedRows: source.skippedRows,
+    uncertain: drawn,
     events: sim.eventsProcessed,
   };
 }

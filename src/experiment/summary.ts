@@ -36,6 +36,8 @@ export interface PlanSummary {
   api: { calls: AcrossRuns; rateLimited: AcrossRuns; errors: AcrossRuns; retries: AcrossRuns };
   spotPreemptions: AcrossRuns;
   coldStarts: AcrossRuns;
+  /** The values drawn for uncertain inputs, across runs. */
+  uncertain: Record<string, AcrossRuns>;
   latency: { queueWait: PooledLatency; e2e: PooledLatency; ttft: PooledLatency; tpot: PooledLatency };
   /** LLM fleets: output tokens per second, mean running batch while busy, KV occupancy, preemptions per run. */
   outputTokensPerSecond: AcrossRuns;
@@ -119,6 +121,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
     },
     spotPreemptions: over((r) => r.spotPreemptions),
     coldStarts: over((r) => r.coldStarts),
+    uncertain: Object.fromEntries(Object.keys(runs[0]?.uncertain ?? {}).map((path) => [path, over((r) => r.uncertain[path] ?? NaN)])),
     latency: {
       queueWait: pooledLatency(runs.map((r) => r.latency.queueWait)),
       e2e: pooledLatency(runs.map((r) => r.latency.e2e)),

@@ -20,6 +20,7 @@ export type Distribution =
   | { readonly dist: 'lognormal'; readonly mean: number; readonly sd: number }
   | { readonly dist: 'lognormal'; readonly median: number; readonly p99: number }
   | { readonly dist: 'lognormal'; readonly mean: number; readonly p99: number }
+  | { readonly dist: 'lognormal'; readonly median: number; readonly p95: number }
   | { readonly dist: 'gamma'; readonly mean: number; readonly cv: number }
   | { readonly dist: 'erlang'; readonly k: number; readonly mean: number }
   | { readonly dist: 'empirical'; readonly samples: readonly number[] };
@@ -28,11 +29,13 @@ export type Sampler = (rng: Rng) => number;
 
 /** z such that P(Z <= z) = 0.99 for a standard normal. */
 export const Z99 = 2.3263478740408408;
+/** z such that P(Z <= z) = 0.95. */
+export const Z95 = 1.6448536269514722;
 
 /** Log-space parameters (mu, sigma) of a lognormal given either of its parameterisations. */
 export function lognormalParams(d: Extract<Distribution, { dist: 'lognormal' }>): { mu: number; sigma: number } {
   if ('median' in d) {
-    return { mu: Math.log(d.median), sigma: Math.log(d.p99 / d.median) / Z99 };
+    return 'p95' in d ? { mu: Math.log(d.median), sigma: Math.log(d.p95 / d.median) / Z95 } : { mu: Math.log(d.median), sigma: Math.log(d.p99 / d.median) / Z99 };
   }
   if ('p99' in d) {
     // ln(p99/mean) = z·σ − σ²/2: the smaller root (the larger one puts the median below the mean by far more).
@@ -167,6 +170,30 @@ export function distributionVariance(d: Distribution): number {
       let ss = 0;
       for (const x of d.samples) ss += (x - m) * (x - m);
       return ss / d.samples.length;
+    }
+  }
+}
+
+/** The distribution's median (the central value of an uncertain input). */
+export function distributionMedian(d: Distribution): number {
+  switch (d.dist) {
+    case 'constant':
+      return d.value;
+    case 'uniform':
+      return (d.min + d.max) / 2;
+    case 'exponential':
+      return d.mean * Math.LN2;
+    case 'normal':
+      return d.mean;
+    case 'lognormal':
+      return Math.exp(lognormalParams(d).mu);
+    case 'gamma':
+    case 'erlang':
+      // No closed form; the mean is close enough for a central value.
+      return d.mean;
+    case 'empirical': {
+      const sorted = d.samples.slice().sort((a, b) => a - b);
+      return sorted[Math.floor((sorted.length - 1) / 2)]!;
     }
   }
 }

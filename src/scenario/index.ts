@@ -7,3 +7,4 @@ export * from './schema.js';
 export * from './parse.js';
 export * from './errors.js';
 export * from './duration.js';
+export * from './uncertain.js';

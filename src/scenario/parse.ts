@@ -7,7 +7,9 @@
 import { parseDocument, parse as parseYamlValue } from 'yaml';
 import type { z } from 'zod';
 import { closest, InputError, ScenarioError, type FieldProblem } from './errors.js';
-import { scenario as scenarioSchema, type Scenario } from './schema.js';
+import { distribution as distributionSchema, scenario as scenarioSchema, type Scenario } from './schema.js';
+import { attachUncertainty, drawUncertain, getPath, looksLikeDistribution, setPath, uncertaintyOf, type UncertainField } from './uncertain.js';
+import { distributionMedian } from '../random/index.js';
 
 export interface ParseOptions {
   /** `path=value` overrides, applied in order before validation. */
@@ -36,11 +38,75 @@ export function parseScenarioText(text: string, source: string): unknown {
   return value;
 }
 
-/** Validates plain data against the grammar. */
+/**
+ * Validates plain data against the grammar. A numeric field given as a distribution is an
+ * uncertain input (uncertain.ts): it is validated as a distribution, the central scenario
+ * takes its median, and runs draw it (see `scenarioForRun`).
+ */
 export function validateScenario(raw: unknown, source: string): Scenario {
+  const central = structuredClone(raw);
+  const fields: UncertainField[] = [];
+  const problems: FieldProblem[] = [];
+  for (let pass = 0; pass < 3; pass++) {
+    const result = scenarioSchema.safeParse(central, { reportInput: true });
+    if (result.success) {
+      if (fields.length > 0) attachUncertainty(result.data, { raw: central, fields });
+      return result.data;
+    }
+    let found = false;
+    for (const issue of result.error.issues) {
+      const path = issue.path as (string | number)[];
+      const value = getPath(central, path);
+      const numeric = issue.code === 'invalid_type' ? issue.expected === 'number' || issue.expected === 'int' : issue.code === 'invalid_union';
+      if (!numeric || !looksLikeDistribution(value) || fields.some((f) => f.path === path.join('.'))) continue;
+      const parsed = distributionSchema.safeParse(value, { reportInput: true });
+      if (!parsed.success) {
+        problems.push(...parsed.error.issues.flatMap((i) => toProblems({ ...i, path: [...path, ...i.path] })));
+        continue;
+      }
+      const integer = takesWholeNumbers(central, path);
+      fields.push({ path: path.join('.'), dist: parsed.data, integer });
+      const median = distributionMedian(parsed.data);
+      setPath(central, path, integer ? Math.round(median) : median);
+      found = true;
+    }
+    if (!found || problems.length > 0) {
+      throw new ScenarioError(source, problems.length > 0 ? problems : result.error.issues.flatMap(toProblems));
+    }
+  }
+  throw new ScenarioError(source, problems);
+}
+
+/** Whether the field at `path` accepts only whole numbers (probed with 0.5). */
+function takesWholeNumbers(raw: unknown, path: (string | number)[]): boolean {
+  const probe = structuredClone(raw);
+  setPath(probe, path, 0.5);
+  const result = scenarioSchema.safeParse(probe);
+  const at = path.join('.');
+  return !result.success && result.error.issues.some((i) => i.path.join('.') === at && i.code === 'invalid_type' && i.expected === 'int');
+}
+
+/**
+ * The scenario run `seed` simulates: the same one unless some inputs are uncertain, in
+ * which case each is drawn for this run. Returns the values drawn (empty when none).
+ */
+export function scenarioForRun(scenario: Scenario, seed: number): { scenario: Scenario; drawn: Record<string, number> } {
+  const source = uncertaintyOf(scenario);
+  if (!source) return { scenario, drawn: {} };
+  const drawn = drawUncertain(source.fields, seed);
+  const raw = structuredClone(source.raw);
+  for (const f of source.fields) setPath(raw, f.path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)), drawn[f.path]);
   const result = scenarioSchema.safeParse(raw, { reportInput: true });
-  if (result.success) return result.data;
-  throw new ScenarioError(source, result.error.issues.flatMap(toProblems));
+  if (!result.success) {
+    const what = Object.entries(drawn).map(([k, v]) => `${k} = ${v}`).join(', ');
+    throw new ScenarioError(`run with seed ${seed} (drew ${what})`, result.error.issues.flatMap(toProblems));
+  }
+  return { scenario: result.data, drawn };
+}
+
+/** The fields of a scenario that are drawn per run. */
+export function uncertainFields(scenario: Scenario): readonly UncertainField[] {
+  return uncertaintyOf(scenario)?.fields ?? [];
 }
 
 /** Applies one `path=value` override in place. The value is read as YAML (9.5, true, 3h, [1, 2]). */
@@ -101,8 +167,13 @@ function toProblems(issue: z.core.$ZodIssue): FieldProblem[] {
       }
       return [{ path, value: issue.input, expected: issue.message }];
     }
-    default:
-      return [{ path, value: issue.input, expected: issue.message }];
+    default: {
+      // A refinement on an object reports the object; name the field it points at instead.
+      const last = issue.path[issue.path.length - 1];
+      const input = issue.input as Record<PropertyKey, unknown> | undefined;
+      const value = issue.code === 'custom' && last !== undefined && typeof input === 'object' && input !== null && last in input ? input[last] : issue.input;
+      return [{ path, value, expected: issue.message }];
+    }
   }
 }
 

@@ -43,15 +43,17 @@ export const distribution = z
         mean: positive.optional(),
         sd: positive.optional(),
         median: positive.optional(),
+        p95: positive.optional(),
         p99: positive.optional(),
       })
       .refine(
         (d) => {
-          const given = (['mean', 'sd', 'median', 'p99'] as const).filter((k) => d[k] !== undefined).join(',');
-          return given === 'mean,sd' || given === 'median,p99' || given === 'mean,p99';
+          const given = (['mean', 'sd', 'median', 'p95', 'p99'] as const).filter((k) => d[k] !== undefined).join(',');
+          return given === 'mean,sd' || given === 'median,p99' || given === 'mean,p99' || given === 'median,p95';
         },
-        { error: 'one of {mean, sd}, {median, p99} or {mean, p99}' },
+        { error: 'one of {mean, sd}, {median, p99}, {median, p95} or {mean, p99}' },
       )
+      .refine((d) => d.p95 === undefined || d.p95 > d.median!, { error: 'p95 greater than the median', path: ['p95'] })
       .refine((d) => d.p99 === undefined || d.p99 > (d.median ?? d.mean ?? 0), {
         error: 'p99 greater than the median or mean',
         path: ['p99'],
@@ -66,7 +68,7 @@ export const distribution = z
   ])
   .transform((d): Distribution => {
     if (d.dist !== 'lognormal') return d;
-    if (d.median !== undefined) return { dist: 'lognormal', median: d.median, p99: d.p99! };
+    if (d.median !== undefined) return d.p95 !== undefined ? { dist: 'lognormal', median: d.median, p95: d.p95 } : { dist: 'lognormal', median: d.median, p99: d.p99! };
     if (d.sd !== undefined) return { dist: 'lognormal', mean: d.mean!, sd: d.sd };
     return { dist: 'lognormal', mean: d.mean!, p99: d.p99! };
   });
