@@ -76,7 +76,12 @@ export function spikes(list: readonly { at: number; duration: number; multiplier
       for (const s of list) if (t >= s.at && t < s.at + s.duration) m *= s.multiplier;
       return m;
     },
-    max: list.reduce((m, s) => m * Math.max(1, s.multiplier), 1),
+    // The largest product of spikes active at once: the product changes only where one starts.
+    max: list.reduce((best, s) => {
+      let m = 1;
+      for (const other of list) if (s.at >= other.at && s.at < other.at + other.duration) m *= other.multiplier;
+      return Math.max(best, m);
+    }, 1),
   };
 }
 
