@@ -12,3 +12,11 @@ export function grown<T extends Column>(column: T, length: number): T {
   next.set(column);
   return next;
 }
+
+/** `column`, or a copy at least twice as long, so that `index` is inside it. */
+export function withRoomFor<T extends Column>(column: T, index: number): T {
+  if (index < column.length) return column;
+  let length = Math.max(1, column.length);
+  while (length <= index) length *= 2;
+  return grown(column, length);
+}

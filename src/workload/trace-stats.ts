@@ -4,6 +4,7 @@
  * exact nearest-rank, from counts per token value; the per-minute profile counts every
  * minute of the span, empty ones included, and leaves out the last (usually partial) one.
  */
+import { withRoomFor } from '../engine/index.js';
 import { TraceReader, type TraceOptions, type TraceRow } from './trace.js';
 
 export interface TraceStats {
@@ -42,13 +43,7 @@ class IntCounts {
   sum = 0;
   max = 0;
   add(v: number): void {
-    if (v >= this.counts.length) {
-      let size = this.counts.length;
-      while (size <= v) size *= 2;
-      const next = new Float64Array(size);
-      next.set(this.counts);
-      this.counts = next;
-    }
+    this.counts = withRoomFor(this.counts, v);
     this.counts[v]!++;
     this.n++;
     this.sum += v;
@@ -105,13 +100,7 @@ export function summarizeTrace(path: string, name: string, options: TraceOptions
       output.add(row.output);
       if (row.output === 0) zeroOutput++;
       const minute = Math.floor((row.time - first) / 60);
-      if (minute >= perMinute.length) {
-        let size = perMinute.length;
-        while (size <= minute) size *= 2;
-        const next = new Float64Array(size);
-        next.set(perMinute);
-        perMinute = next;
-      }
+      perMinute = withRoomFor(perMinute, minute);
       perMinute[minute]!++;
       if (minute + 1 > minutes) minutes = minute + 1;
     }
