@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { assertDeployable, resolveCosts, runScenario, scenarioWarnings, summarizeRuns } from '../experiment/index.js';
+import { assertDeployable, resolveCosts, runScenarioParallel, scenarioWarnings, summarizeRuns } from '../experiment/index.js';
+import { availableParallelism } from 'node:os';
 import { BUILT_IN_API_CATALOG, parseLiteLlmCatalog, PriceCatalogError, searchApiPrices, type ApiPriceCatalog } from '../catalog/index.js';
 import { renderPrices } from './prices-table.js';
 import { InputError, nearest, parseScenario, type Scenario } from '../scenario/index.js';
@@ -93,13 +94,14 @@ function buildProgram(io: CliIo): Command {
     .option('--out <dir>', 'also write results.json into this folder')
     .option('--prices <file>', "API prices from a LiteLLM model_prices_and_context_window.json instead of the built-in table")
     .option('--skip-bad-rows', 'count and skip malformed rows of a replayed trace instead of stopping')
-    .action((file: string | undefined, opts: { seeds?: number; seed?: number; set: string[]; json?: boolean; out?: string; prices?: string; skipBadRows?: boolean }) => {
+    .option('--workers <n>', 'worker threads for the runs (default: one per core; results do not depend on it)', positiveInt('--workers'))
+    .action(async (file: string | undefined, opts: { seeds?: number; seed?: number; set: string[]; json?: boolean; out?: string; prices?: string; skipBadRows?: boolean; workers?: number }) => {
       const { scenario } = loadScenario(file, [...opts.set, ...(opts.skipBadRows ? ['workload.trace.skipBadRows=true'] : [])]);
       const costs = resolveCosts(scenario, loadPriceCatalog(opts.prices));
       const warnings = scenarioWarnings(scenario);
       if (!opts.json) for (const w of warnings) io.stderr(`warning: ${w}\n`);
       const bar = io.interactive && !opts.json ? new SingleBar({ format: 'simulating {bar} {value}/{total} runs', clearOnComplete: true, stream: process.stderr }) : undefined;
-      const runs = runScenario(scenario, {
+      const runs = await runScenarioParallel(scenario, opts.workers ?? availableParallelism(), {
         costs,
         ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),

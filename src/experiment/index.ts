@@ -5,6 +5,7 @@
  */
 export * from './simulate-run.js';
 export * from './run-scenario.js';
+export * from './run-cell.js';
 export * from './summary.js';
 export * from './checks.js';
 export * from './resolve-costs.js';

@@ -1,11 +1,18 @@
 /**
  * `run`: every plan of a scenario, over N Monte Carlo seeds. Seeds are base, base+1, …;
  * run r of every plan uses seed base + r, so plans are compared on the same traffic.
+ * Cells run in this thread (`runScenario`) or on worker threads (`runScenarioParallel`);
+ * each cell depends only on (scenario, plan, seed), so results do not depend on the
+ * number of threads.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Tinypool } from 'tinypool';
 import type { Scenario } from '../scenario/index.js';
 import { assertDeployable } from './checks.js';
 import { resolveCosts, type CostBook } from './resolve-costs.js';
-import { simulatePlanRun, type PlanRunResult } from './simulate-run.js';
+import { cellTask, runCell } from './run-cell.js';
+import type { PlanRunResult } from './simulate-run.js';
 
 export interface RunOptions {
   /** Number of Monte Carlo runs; defaults to the scenario's `seeds`. */
@@ -40,10 +47,45 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   const plans = scenario.plans.map((plan, planIndex) => ({
     name: plan.name,
     runs: seeds.map((seed) => {
-      const result = simulatePlanRun(scenario, planIndex, seed, costs);
+      const result = runCell(cellTask(scenario, costs, planIndex, seed));
       options.onProgress?.(++done, total);
       return result;
     }),
   }));
   return { scenario, costs, seeds, plans };
+}
+
+/** The compiled worker entry, when capsim runs from its build (not from TypeScript sources in tests). */
+const WORKER_FILE = new URL('./worker.js', import.meta.url);
+
+export function workersAvailable(): boolean {
+  return existsSync(fileURLToPath(WORKER_FILE));
+}
+
+/** Like `runScenario`, with cells spread over `threads` worker threads. */
+export async function runScenarioParallel(scenario: Scenario, threads: number, options: RunOptions = {}): Promise<ScenarioRuns> {
+  if (threads <= 1 || !workersAvailable()) return runScenario(scenario, options);
+  assertDeployable(scenario, scenario.name);
+  const costs = options.costs ?? resolveCosts(scenario);
+  const seeds = seedList(scenario, options);
+  const total = seeds.length * scenario.plans.length;
+  const pool = new Tinypool({ filename: WORKER_FILE.href, minThreads: 1, maxThreads: Math.min(threads, total) });
+  let done = 0;
+  try {
+    const plans = await Promise.all(
+      scenario.plans.map(async (plan, planIndex) => ({
+        name: plan.name,
+        runs: await Promise.all(
+          seeds.map(async (seed) => {
+            const result = (await pool.run(cellTask(scenario, costs, planIndex, seed))) as PlanRunResult;
+            options.onProgress?.(++done, total);
+            return result;
+          }),
+        ),
+      })),
+    );
+    return { scenario, costs, seeds, plans };
+  } finally {
+    await pool.destroy();
+  }
 }

@@ -116,6 +116,17 @@ describe('bad input: a one-paragraph message, exit code 2, no stack trace', () =
 
 describe('the built executable', () => {
   const main = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+  test.runIf(existsSync(main))('1 or 2 worker threads give byte-identical --json, uncertain inputs included', () => {
+    const file = tempFile('w.yaml', SMALL_SCENARIO.replace('rate: 4', 'rate: { dist: lognormal, median: 4, p95: 4.5 }'));
+    const run = (workers: string) => spawnSync(process.execPath, [main, 'run', file, '--json', '--seeds', '4', '--workers', workers], { encoding: 'utf8' });
+    const one = run('1');
+    const two = run('2');
+    expect(one.status).toBe(0);
+    expect(two.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(Object.keys(JSON.parse(one.stdout).plans[0].uncertain)).toEqual(['workload.arrivals.rate']);
+  });
+
   test.runIf(existsSync(main))('exits 2 on bad input and 0 on --version, as a real process', () => {
     const bad = spawnSync(process.execPath, [main, 'run', tempFile('b.yaml', 'name: [')], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
