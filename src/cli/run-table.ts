@@ -61,6 +61,7 @@ export function renderRunTable(summary: RunSummary): string {
       );
     }
   }
+  if (plans.some((p) => p.skippedRows.mean > 0)) rows.push(['bad trace rows skipped per run', ...plans.map((p) => meanCi(p.skippedRows))]);
   const uncertain = Object.keys(plans[0]?.uncertain ?? {});
   for (const path of uncertain) rows.push([`drawn: ${path}`, ...plans.map((p) => meanCi(p.uncertain[path]!))]);
   let text = head + table(['', ...plans.map((p) => p.name)], rows);

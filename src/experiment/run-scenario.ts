@@ -8,7 +8,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Tinypool } from 'tinypool';
-import type { Scenario } from '../scenario/index.js';
+import { InputError, type Scenario } from '../scenario/index.js';
+import { INPUT_ERROR_MARK } from './worker.js';
 import { assertDeployable } from './checks.js';
 import { resolveCosts, type CostBook } from './resolve-costs.js';
 import { cellTask, runCell } from './run-cell.js';
@@ -55,6 +56,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   return { scenario, costs, seeds, plans };
 }
 
+/** Gives bad input that failed in a worker its class back (see worker.ts). */
+function fromWorker(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.startsWith(INPUT_ERROR_MARK)) throw new InputError(message.slice(INPUT_ERROR_MARK.length));
+  throw error;
+}
+
 /** The compiled worker entry, when capsim runs from its build (not from TypeScript sources in tests). */
 const WORKER_FILE = new URL('./worker.js', import.meta.url);
 
@@ -77,7 +85,7 @@ export async function runScenarioParallel(scenario: Scenario, threads: number, o
         name: plan.name,
         runs: await Promise.all(
           seeds.map(async (seed) => {
-            const result = (await pool.run(cellTask(scenario, costs, planIndex, seed))) as PlanRunResult;
+            const result = (await pool.run(cellTask(scenario, costs, planIndex, seed)).catch(fromWorker)) as PlanRunResult;
             options.onProgress?.(++done, total);
             return result;
           }),

@@ -38,6 +38,8 @@ export interface PlanSummary {
   coldStarts: AcrossRuns;
   /** The values drawn for uncertain inputs, across runs. */
   uncertain: Record<string, AcrossRuns>;
+  /** Malformed trace rows skipped per run (with skipBadRows). */
+  skippedRows: AcrossRuns;
   latency: { queueWait: PooledLatency; e2e: PooledLatency; ttft: PooledLatency; tpot: PooledLatency };
   /** LLM fleets: output tokens per second, mean running batch while busy, KV occupancy, preemptions per run. */
   outputTokensPerSecond: AcrossRuns;
@@ -121,6 +123,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
     },
     spotPreemptions: over((r) => r.spotPreemptions),
     coldStarts: over((r) => r.coldStarts),
+    skippedRows: over((r) => r.skippedRows),
     uncertain: Object.fromEntries(Object.keys(runs[0]?.uncertain ?? {}).map((path) => [path, over((r) => r.uncertain[path] ?? NaN)])),
     latency: {
       queueWait: pooledLatency(runs.map((r) => r.latency.queueWait)),

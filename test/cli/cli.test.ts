@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -116,6 +116,18 @@ describe('bad input: a one-paragraph message, exit code 2, no stack trace', () =
 
 describe('the built executable', () => {
   const main = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+  test.runIf(existsSync(main))('a malformed trace row found in a worker thread is still bad input (exit 2, file and line)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capsim-trace-'));
+    writeFileSync(join(dir, 't.csv'), 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9,10,5\ngarbage\n');
+    writeFileSync(join(dir, 's.yaml'), 'name: t\nhorizon: 1m\nseeds: 2\nworkload:\n  trace: { file: t.csv }\nplans:\n  - name: a\n    backends: [{ kind: api, model: gpt-4o-mini }]\n');
+    const r = spawnSync(process.execPath, [main, 'run', join(dir, 's.yaml'), '--workers', '2'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/t\.csv, line 3: 1 columns, expected at least 3/);
+    const skipped = spawnSync(process.execPath, [main, 'run', join(dir, 's.yaml'), '--workers', '2', '--skip-bad-rows', '--json'], { encoding: 'utf8' });
+    expect(skipped.status).toBe(0);
+    expect(JSON.parse(skipped.stdout).plans[0].skippedRows.mean).toBe(1);
+  });
+
   test.runIf(existsSync(main))('1 or 2 worker threads give byte-identical --json, uncertain inputs included', () => {
     const file = tempFile('w.yaml', SMALL_SCENARIO.replace('rate: 4', 'rate: { dist: lognormal, median: 4, p95: 4.5 }'));
     const run = (workers: string) => spawnSync(process.execPath, [main, 'run', file, '--json', '--seeds', '4', '--workers', workers], { encoding: 'utf8' });
