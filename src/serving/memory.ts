@@ -78,12 +78,19 @@ export function fitProblem(c: ReplicaConfig, minTokens: number): string | undefi
   return `${what}${kvNote}: ${suggestFit(c, minTokens)}`;
 }
 
+/** The smallest tensor-parallel degree (up to 8) at which a replica fits, for its dtype and each smaller one. */
 function suggestFit(c: ReplicaConfig, minTokens: number): string {
+  const fits = (config: ReplicaConfig) => replicaMemory(config).kvCapacityTokens >= minTokens;
   const options: string[] = [];
-  const tp = [1, 2, 4, 8].find((t) => t > c.tp && replicaMemory({ ...c, tp: t }).kvCapacityTokens >= minTokens);
+  const tp = [1, 2, 4, 8].find((t) => t > c.tp && fits({ ...c, tp: t }));
   if (tp !== undefined) options.push(`use tp >= ${tp}`);
-  const dtype = (['fp8', 'int4'] as const).find((d) => BYTES_PER_WEIGHT[d] < BYTES_PER_WEIGHT[c.dtype] && replicaMemory({ ...c, dtype: d }).kvCapacityTokens >= minTokens);
-  if (dtype !== undefined) options.push(dtype);
+  for (const dtype of ['fp8', 'int4'] as const) {
+    if (BYTES_PER_WEIGHT[dtype] >= BYTES_PER_WEIGHT[c.dtype]) continue;
+    const at = [1, 2, 4, 8].find((t) => t >= c.tp && fits({ ...c, dtype, tp: t }));
+    if (at === undefined) continue;
+    options.push(at === c.tp ? dtype : `${dtype} with tp >= ${at}`);
+    if (at === c.tp) break;
+  }
   if (options.length === 0) options.push('use a GPU with more memory');
   return options.join(', or ');
 }

@@ -48,7 +48,7 @@ describe('memory arithmetic, against hand-computed figures', () => {
 
   test('a model that does not fit says so with numbers and a way out', () => {
     expect(fitProblem(config('llama-3.1-70b', 'h100-sxm', 1, 'bf16'), 2000)).toBe(
-      'llama-3.1-70b in bf16 needs 141 GB for weights; 1 × h100-sxm has 80 GB (71 GB usable at gpuMemoryUtilization 0.9): use tp >= 4, or int4',
+      'llama-3.1-70b in bf16 needs 141 GB for weights; 1 × h100-sxm has 80 GB (71 GB usable at gpuMemoryUtilization 0.9): use tp >= 4, or fp8 with tp >= 2, or int4',
     );
     expect(fitProblem(config('llama-3.1-70b', 'a100-80gb', 2, 'bf16'), 2000)).toMatch(/needs 141 GB for weights; 2 × a100-80gb has 160 GB .*: use tp >= 4, or fp8/);
     expect(fitProblem(config('llama-3.1-8b', 'l4', 1, 'bf16'), 2000)).toBeUndefined();
