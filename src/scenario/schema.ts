@@ -121,6 +121,8 @@ export const requestClass = z.strictObject({
   sensitive: z.boolean().default(false),
   /** Share of the prompt that is a shared prefix (read from the provider's prompt cache). */
   sharedPrefix: z.number().min(0).max(1).optional(),
+  /** Trace replay with classBy: inputLength: requests with at most this many input tokens (the last class takes the rest). */
+  maxInput: z.int().min(1).optional(),
 });
 
 /** Replay of a real request log instead of synthetic arrivals. */
@@ -138,6 +140,8 @@ export const trace = z
     /** Start over when the trace ends before the horizon. */
     loop: z.boolean().default(false),
     skipBadRows: z.boolean().default(false),
+    /** How replayed requests get a class: at random by share, or by input length (each class's maxInput, in order). */
+    classBy: z.enum(['share', 'inputLength']).default('share'),
   })
   .refine((t) => t.volumeScale === undefined || t.targetRate === undefined, { error: 'either volumeScale or targetRate', path: ['targetRate'] });
 

@@ -40,11 +40,12 @@ export interface ResolvedClass {
   readonly sensitive: boolean;
   readonly complexity: string | undefined;
   readonly sharedPrefix: number | undefined;
+  readonly maxInput: number | undefined;
 }
 
 export function workloadClasses(w: Workload): ResolvedClass[] {
   if (!w.classes) {
-    return [{ name: 'default', share: 1, input: w.input, output: w.output, slo: w.slo ?? {}, sensitive: false, complexity: undefined, sharedPrefix: undefined }];
+    return [{ name: 'default', share: 1, input: w.input, output: w.output, slo: w.slo ?? {}, sensitive: false, complexity: undefined, sharedPrefix: undefined, maxInput: undefined }];
   }
   return w.classes.map((c) => {
     const e2e = c.deadline !== undefined ? Math.min(c.deadline, c.slo?.e2e ?? Infinity) : c.slo?.e2e;
@@ -57,8 +58,17 @@ export function workloadClasses(w: Workload): ResolvedClass[] {
       sensitive: c.sensitive,
       complexity: c.complexity,
       sharedPrefix: c.sharedPrefix,
+      maxInput: c.maxInput,
     };
   });
+}
+
+/** The first class whose maxInput holds the request's input tokens; the last class takes the rest. */
+function byInputLength(classes: readonly ResolvedClass[]): (input: number) => number {
+  return (input) => {
+    for (let i = 0; i < classes.length - 1; i++) if (input <= (classes[i]!.maxInput ?? Infinity)) return i;
+    return classes.length - 1;
+  };
 }
 
 /** Picks a class index by share. */
@@ -83,7 +93,7 @@ export interface SourceOptions {
 export function makeRequestSource(w: Workload, opts: SourceOptions): RequestSource {
   const classes = workloadClasses(w);
   const pickClass = classPicker(classes, openStream(opts.seed, 'classes'));
-  if (w.trace) return new TraceSource(w.trace, opts, pickClass);
+  if (w.trace) return new TraceSource(w.trace, opts, w.trace.classBy === 'inputLength' ? byInputLength(classes) : () => pickClass());
   const lengthsRng = openStream(opts.seed, 'lengths');
   const samplers = classes.map((c) => ({ input: c.input ? makeSampler(c.input) : undefined, output: c.output ? makeSampler(c.output) : undefined }));
   // Plain-server workloads have no lengths: no draws keeps their hot loop lean.
@@ -137,7 +147,7 @@ class TraceSource implements RequestSource {
   constructor(
     private readonly spec: TraceSpec,
     opts: SourceOptions,
-    private readonly pickClass: () => number,
+    private readonly pickClass: (input: number) => number,
   ) {
     this.path = isAbsolute(spec.file) ? spec.file : join(opts.baseDir, spec.file);
     this.rng = openStream(opts.seed, 'arrivals', 'trace');
@@ -178,7 +188,7 @@ class TraceSource implements RequestSource {
     r.time = t + this.copyIndex++ * 1e-6;
     r.input = Math.max(1, this.row.input);
     r.output = Math.max(1, this.row.output);
-    r.classId = this.pickClass();
+    r.classId = this.pickClass(r.input);
     return true;
   }
 

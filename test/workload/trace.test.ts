@@ -195,3 +195,46 @@ describe('fit round trip', () => {
     expect(traceSchema).toBeDefined();
   });
 });
+
+describe('class assignment in replay', () => {
+  test('classBy inputLength puts short prompts in the first class and the rest in the last', () => {
+    const w = workloadSchema.parse({
+      trace: { file: sharedFile('traces', 'azure2023_conv.csv'), classBy: 'inputLength' },
+      classes: [
+        { name: 'short', share: 1, maxInput: 1020, input: { dist: 'constant', value: 1 }, output: { dist: 'constant', value: 1 } },
+        { name: 'long', share: 1, input: { dist: 'constant', value: 1 }, output: { dist: 'constant', value: 1 } },
+      ],
+    });
+    const source = makeRequestSource(w, { seed: 1, horizon: Infinity, baseDir: '.' });
+    const r: ArrivalRecord = { time: 0, input: 0, output: 0, classId: 0 };
+    let short = 0;
+    let n = 0;
+    while (source.next(r)) {
+      n++;
+      if (r.classId === 0) {
+        short++;
+        expect(r.input).toBeLessThanOrEqual(1020);
+      } else expect(r.input).toBeGreaterThan(1020);
+    }
+    source.close();
+    // 1,020 is the trace's median input length.
+    expect(short / n).toBeGreaterThanOrEqual(0.5);
+    expect(short / n).toBeLessThan(0.52);
+  });
+
+  test('classBy share draws classes by their shares', () => {
+    const w = workloadSchema.parse({
+      trace: { file: sharedFile('traces', 'azure2023_conv.csv') },
+      classes: [
+        { name: 'a', share: 3, input: { dist: 'constant', value: 1 }, output: { dist: 'constant', value: 1 } },
+        { name: 'b', share: 1, input: { dist: 'constant', value: 1 }, output: { dist: 'constant', value: 1 } },
+      ],
+    });
+    const source = makeRequestSource(w, { seed: 1, horizon: Infinity, baseDir: '.' });
+    const r: ArrivalRecord = { time: 0, input: 0, output: 0, classId: 0 };
+    const counts = [0, 0];
+    while (source.next(r)) counts[r.classId]!++;
+    source.close();
+    expect(counts[0]! / (counts[0]! + counts[1]!)).toBeCloseTo(0.75, 1);
+  });
+});
