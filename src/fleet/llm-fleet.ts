@@ -119,10 +119,7 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
   private warm(now: number): void {
     this.endpointState = WARM;
     for (const r of this.replicas) r.restore(now);
-    while (this.holding.length > 0) {
-      this.onQueueChange(-1, now);
-      this.dispatch(this.holding.popFront(), now);
-    }
+    this.releaseHolding(now);
   }
 
   private idleCheck(gen: number, now: number): void {
@@ -162,11 +159,16 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
     this.draining[index] = false;
     this.upSince[index] = now;
     this.replicas[index]!.restore(now);
+    this.releaseHolding(now);
+    this.schedulePreemption(index, now);
+  }
+
+  /** Dispatches every held request now that some replica takes requests again. */
+  private releaseHolding(now: number): void {
     while (this.holding.length > 0) {
       this.onQueueChange(-1, now);
       this.dispatch(this.holding.popFront(), now);
     }
-    this.schedulePreemption(index, now);
   }
 
   /** Sends a request to the least-loaded replica that takes requests, or holds it. */
