@@ -31,10 +31,10 @@ export interface PerfOptions {
 export function perfReport(stepTime: StepTimeModel, memory: ReplicaMemory, opts: PerfOptions): PerfReport {
   const decode = PERF_BATCHES.map((batch) => {
     const context = batch * opts.context;
-    const stepSeconds = stepTime.stepSeconds(batch, context, context);
+    const stepSeconds = stepTime.stepSeconds(batch, context, context, 0);
     return { batch, context: opts.context, stepSeconds, tokensPerSecond: batch / stepSeconds, fitsKv: batch * (opts.context + 1) <= memory.kvCapacityTokens };
   });
-  const prefill = PERF_PROMPTS.map((tokens) => ({ tokens, seconds: stepTime.stepSeconds(tokens, (tokens * (tokens + 1)) / 2, tokens) }));
+  const prefill = PERF_PROMPTS.map((tokens) => ({ tokens, seconds: stepTime.stepSeconds(tokens, (tokens * (tokens + 1)) / 2, tokens, tokens) }));
   const requests = Math.max(256, 4 * opts.limits.maxNumSeqs);
   const offline = runOffline(stepTime, memory.kvBlocks, opts.limits, Array.from({ length: requests }, () => ({ input: opts.input, output: opts.output })));
   return {

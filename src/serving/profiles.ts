@@ -17,7 +17,7 @@ export class LinearProfile implements StepTimeModel {
   ) {
     this.description = `measured linear profile: step = ${a} + ${b}·tokens + ${c}·context`;
   }
-  stepSeconds(tokens: number, _attention: number, kvRead: number): number {
+  stepSeconds(tokens: number, _attention: number, kvRead: number, _prefillTokens = 0): number {
     return this.a + this.b * tokens + this.c * kvRead;
   }
   decodeSpanSeconds(batch: number, context0: number, n: number): number {
@@ -69,7 +69,7 @@ export class TableProfile implements StepTimeModel {
     return k;
   }
 
-  stepSeconds(tokens: number, _attention: number, kvRead: number): number {
+  stepSeconds(tokens: number, _attention: number, kvRead: number, _prefillTokens = 0): number {
     const x = kvRead / tokens;
     const { p, q } = this.segmentLine(tokens, this.segmentOf(x));
     return Math.max(p + q * x, 1e-6);

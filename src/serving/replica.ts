@@ -331,7 +331,7 @@ export class LlmReplica {
       admitted++;
     }
     if (admitted === 0) return false;
-    this.startStep(now, tokens, attention, tokens);
+    this.startStep(now, tokens, attention, tokens, tokens);
     return true;
   }
 
@@ -402,15 +402,15 @@ export class LlmReplica {
       this.preemptNewest(now);
       return this.planMixedStep(now);
     }
-    this.startStep(now, decoding + chunkTokens, attention, kvRead);
+    this.startStep(now, decoding + chunkTokens, attention, kvRead, chunkTokens);
     return true;
   }
 
-  private startStep(now: number, tokens: number, attention: number, kvRead: number): void {
+  private startStep(now: number, tokens: number, attention: number, kvRead: number, prefillTokens: number): void {
     this.state = STEP;
     this.phaseStart = now;
     this.wakeGen++;
-    this.sim.schedule(now + this.opts.stepTime.stepSeconds(tokens, attention, kvRead), this.wakeKind, this.opts.index, this.wakeGen);
+    this.sim.schedule(now + this.opts.stepTime.stepSeconds(tokens, attention, kvRead, prefillTokens), this.wakeKind, this.opts.index, this.wakeGen);
   }
 
   /** Every running sequence decodes; run until the first finishes or the KV cache fills. */

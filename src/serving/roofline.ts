@@ -9,8 +9,8 @@
  *   step    = overhead + max(compute, memory) + comm(tokens)
  *
  * eff(tokens) = effCompute·tokens/(tokens + tokensHalf): small matrix multiplies do not
- * reach peak (a GEMM with ~100 rows runs at about half the large-GEMM rate). Peak is the
- * datasheet figure times the GPU's `sustainedTensor` (power-capped PCIe cards throttle).
+ * reach peak. Peak is the datasheet figure times the GPU's `sustainedTensor` (power-capped
+ * PCIe cards throttle). A step that prefills prompt tokens pays a further fixed cost.
  * For a mixture of experts, weightsRead counts the experts that `tokens` tokens touch.
  *
  * CALIBRATION holds the efficiencies, fitted once to the published measurements listed in
@@ -33,6 +33,8 @@ export interface RooflineCalibration {
   readonly tokensHalf: number;
   /** Fixed cost of a step: scheduling, sampling, kernel launches (seconds). */
   readonly overheadS: number;
+  /** Extra fixed cost of a step that prefills prompt tokens (input preparation, context-phase kernels). */
+  readonly prefillOverheadS: number;
   /** Latency of one all-reduce (seconds), by link. */
   readonly allReduceLatencyS: { readonly nvlink: number; readonly pcie: number };
 }
@@ -41,8 +43,9 @@ export const CALIBRATION: RooflineCalibration = {
   effMemory: 0.8,
   effKv: 0.5,
   effCompute: { bf16: 0.75, fp8: 0.45 },
-  tokensHalf: 96,
+  tokensHalf: 16,
   overheadS: 0.0007,
+  prefillOverheadS: 0.005,
   allReduceLatencyS: { nvlink: 8e-6, pcie: 25e-6 },
 };
 
@@ -110,10 +113,11 @@ export class RooflineStepTime implements StepTimeModel {
     return this.calib.overheadS + this.commFixed + this.commPerToken * tokens;
   }
 
-  stepSeconds(tokens: number, attention: number, kvRead: number): number {
+  stepSeconds(tokens: number, attention: number, kvRead: number, prefillTokens: number): number {
+    const prefill = prefillTokens > 0 ? this.calib.prefillOverheadS : 0;
     const compute = (this.flopsPerToken * tokens + this.attnFlopsPerContext * attention) / this.computeRate(tokens);
     const memory = this.weightsRead(tokens) / this.bandwidth + (this.kvBytes * kvRead) / this.kvBandwidth;
-    return this.fixed(tokens) + (compute > memory ? compute : memory);
+    return this.fixed(tokens) + prefill + (compute > memory ? compute : memory);
   }
 
   /** Both roofline terms are linear in context; sum each over the part of the span where it is the larger. */

@@ -9,6 +9,7 @@
  * prefilled ones adds q·d + q(q+1)/2. `kvRead` is the number of cached tokens whose KV the
  * step reads (c + 1 for a decoding sequence, d + q for a chunk). In a decode step the two
  * are equal; in a prefill they differ by a factor of about half the prompt length.
+ * `prefillTokens` is how many of `tokens` are prompt tokens (0 for a pure decode step).
  *
  * A decode span is n consecutive decode steps of the same `batch` sequences whose total
  * context before the span is `context0`: step j (0-based) attends to context0 + batch·(j+1)
@@ -18,7 +19,7 @@
  */
 export interface StepTimeModel {
   /** Seconds for one step; positive and finite. */
-  stepSeconds(tokens: number, attention: number, kvRead: number): number;
+  stepSeconds(tokens: number, attention: number, kvRead: number, prefillTokens: number): number;
   /** Seconds for decode steps 0..n-1 of a span. */
   decodeSpanSeconds(batch: number, context0: number, n: number): number;
   /** A short description for reports. */

@@ -58,7 +58,7 @@ describe('calibration against published measurements (±20%)', () => {
 
   test('TensorRT-LLM, LLaMA-7B fp16 on A100, batch 1: TTFT 16.1 ms at 128 tokens, 120.5 ms at 2,048', () => {
     const step = new RooflineStepTime(config('llama-7b', 'a100-80gb', 'bf16', 'bf16'));
-    const prefill = (p: number) => step.stepSeconds(p, (p * (p + 1)) / 2, p);
+    const prefill = (p: number) => step.stepSeconds(p, (p * (p + 1)) / 2, p, p);
     within20(prefill(128), 0.0161);
     within20(prefill(2048), 0.1205);
   });
@@ -79,17 +79,17 @@ describe('the roofline generalises sensibly', () => {
     let previous = 0;
     let previousRate = 0;
     for (const b of [1, 8, 32, 128, 256]) {
-      const s = step.stepSeconds(b, b * 1024, b * 1024);
+      const s = step.stepSeconds(b, b * 1024, b * 1024, 0);
       expect(s).toBeGreaterThan(previous);
       expect(b / s).toBeGreaterThan(previousRate);
       previous = s;
       previousRate = b / s;
     }
-    expect(step.stepSeconds(8, 8 * 4096, 8 * 4096)).toBeGreaterThan(step.stepSeconds(8, 8 * 1024, 8 * 1024));
+    expect(step.stepSeconds(8, 8 * 4096, 8 * 4096, 0)).toBeGreaterThan(step.stepSeconds(8, 8 * 1024, 8 * 1024, 0));
   });
 
   test('a faster GPU is faster, and fp8 weights speed up memory-bound decode', () => {
-    const on = (gpu: string, dtype: WeightDtype) => new RooflineStepTime(config('llama-3.1-8b', gpu, dtype, 'bf16')).stepSeconds(1, 1024, 1024);
+    const on = (gpu: string, dtype: WeightDtype) => new RooflineStepTime(config('llama-3.1-8b', gpu, dtype, 'bf16')).stepSeconds(1, 1024, 1024, 0);
     expect(on('h200', 'bf16')).toBeLessThan(on('h100-sxm', 'bf16'));
     expect(on('h100-sxm', 'bf16')).toBeLessThan(on('a100-80gb', 'bf16'));
     expect(on('a100-80gb', 'bf16')).toBeLessThan(on('l4', 'bf16'));

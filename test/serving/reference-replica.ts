@@ -141,7 +141,8 @@ export function simulateReference(
       now = requests[next]!.arrival;
       continue;
     }
-    const end = now + stepTime.stepSeconds(tokens, attention, kvRead);
+    const prefillTokens = kind === 'decode' ? 0 : kind === 'prefill' ? tokens : tokens - running.filter((r) => r.chunk === 0 && r.done === r.target).length;
+    const end = now + stepTime.stepSeconds(tokens, attention, kvRead, prefillTokens);
     steps++;
     for (const r of running) {
       if (kind === 'prefill' || kind === 'mixed') {
