@@ -3,11 +3,11 @@
  * code, and prints; this is the only place that maps errors to exit codes:
  * 0 ok, 1 the run failed, 2 bad input (with a message naming what was wrong, no stack).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { assertDeployable, resolveCosts, runScenarioParallel, scenarioWarnings, summarizeRuns } from '../experiment/index.js';
+import { assertDeployable, resolveCosts, runScenarioParallel, scenarioWarnings, summarizeRuns, type PlanRunResult } from '../experiment/index.js';
 import { availableParallelism } from 'node:os';
 import { BUILT_IN_API_CATALOG, parseLiteLlmCatalog, PriceCatalogError, searchApiPrices, type ApiPriceCatalog } from '../catalog/index.js';
 import { renderPrices } from './prices-table.js';
@@ -91,7 +91,7 @@ function buildProgram(io: CliIo): Command {
     .option('--seed <s>', 'base seed: runs use s, s+1, … (overrides the scenario)', nonNegativeInt('--seed'))
     .option('--set <path=value>', 'override a scenario field, e.g. workload.arrivals.rate=9.5 (repeatable)', collect, [])
     .option('--json', 'print one JSON document to stdout and nothing else')
-    .option('--out <dir>', 'also write results.json into this folder')
+    .option('--out <dir>', 'also write results.json (and cells.jsonl, one line per finished run) into this folder')
     .option('--prices <file>', "API prices from a LiteLLM model_prices_and_context_window.json instead of the built-in table")
     .option('--skip-bad-rows', 'count and skip malformed rows of a replayed trace instead of stopping')
     .option('--workers <n>', 'worker threads for the runs (default: one per core; results do not depend on it)', positiveInt('--workers'))
@@ -101,8 +101,16 @@ function buildProgram(io: CliIo): Command {
       const warnings = scenarioWarnings(scenario);
       if (!opts.json) for (const w of warnings) io.stderr(`warning: ${w}\n`);
       const bar = io.interactive && !opts.json ? new SingleBar({ format: 'simulating {bar} {value}/{total} runs', clearOnComplete: true, stream: process.stderr }) : undefined;
+      // With --out, every finished cell is appended to cells.jsonl at once, so an interrupted
+      // run keeps what it computed; results.json is written when all cells are done.
+      let cellsFile: number | undefined;
+      if (opts.out) {
+        mkdirSync(opts.out, { recursive: true });
+        cellsFile = openSync(join(opts.out, 'cells.jsonl'), 'w');
+      }
       const runs = await runScenarioParallel(scenario, opts.workers ?? availableParallelism(), {
         costs,
+        ...(cellsFile !== undefined ? { onCell: (plan: string, result: PlanRunResult) => writeSync(cellsFile!, JSON.stringify({ plan, ...result }) + '\n') } : {}),
         ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
         ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         onProgress: (done, total) => {
@@ -112,12 +120,10 @@ function buildProgram(io: CliIo): Command {
           if (done === total) bar.stop();
         },
       });
+      if (cellsFile !== undefined) closeSync(cellsFile);
       const summary = summarizeRuns(runs, packageVersion(), warnings);
       const json = JSON.stringify(summary, null, 2) + '\n';
-      if (opts.out) {
-        mkdirSync(opts.out, { recursive: true });
-        writeFileSync(join(opts.out, 'results.json'), json);
-      }
+      if (opts.out) writeFileSync(join(opts.out, 'results.json'), json);
       if (opts.json) io.stdout(json);
       else {
         io.stdout(renderRunTable({ ...summary, warnings: [] }));

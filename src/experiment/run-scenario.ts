@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly costs?: CostBook;
   /** Called after each finished (plan, seed) cell. */
   readonly onProgress?: (done: number, total: number) => void;
+  /** Called with each finished cell as soon as it is done (to keep results of an interrupted run). */
+  readonly onCell?: (plan: string, result: PlanRunResult) => void;
 }
 
 export interface ScenarioRuns {
@@ -49,6 +51,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
     name: plan.name,
     runs: seeds.map((seed) => {
       const result = runCell(cellTask(scenario, costs, planIndex, seed));
+      options.onCell?.(plan.name, result);
       options.onProgress?.(++done, total);
       return result;
     }),
@@ -86,6 +89,7 @@ export async function runScenarioParallel(scenario: Scenario, threads: number, o
         runs: await Promise.all(
           seeds.map(async (seed) => {
             const result = (await pool.run(cellTask(scenario, costs, planIndex, seed)).catch(fromWorker)) as PlanRunResult;
+            options.onCell?.(plan.name, result);
             options.onProgress?.(++done, total);
             return result;
           }),

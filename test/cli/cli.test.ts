@@ -56,6 +56,8 @@ describe('capsim run', () => {
     expect(r.code).toBe(0);
     expect(existsSync(join(out, 'results.json'))).toBe(true);
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).plans[0].name).toBe('five');
+    const cells = readFileSync(join(out, 'cells.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(cells.map((c) => [c.plan, c.seed])).toEqual([['five', 1]]);
   });
 
   test('with no scenario, runs the built-in default', async () => {
