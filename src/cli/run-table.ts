@@ -67,6 +67,12 @@ export function renderRunTable(summary: RunSummary): string {
   let text = head + table(['', ...plans.map((p) => p.name)], rows);
   if (billed && summary.decision.recommended) {
     text += `\nrecommended: ${summary.decision.recommended}\n  rule: ${summary.decision.rule}\n`;
+    const cheapest = summary.decision.cheapest;
+    const shares = cheapest ? summary.cheaperShare[cheapest] : undefined;
+    if (cheapest && shares && seeds.length > 1) {
+      const others = Object.entries(shares).map(([name, share]) => `${name} in ${pct(share, 0)}`);
+      text += `  ${cheapest} cost less per successful request than ${others.join(', ')} of the ${seeds.length} runs\n`;
+    }
   }
   if (summary.warnings.length > 0) text += '\n' + summary.warnings.map((w) => `warning: ${w}`).join('\n') + '\n';
   return text;

@@ -61,6 +61,28 @@ export interface RunSummary {
   warnings: string[];
   plans: PlanSummary[];
   decision: Decision;
+  /**
+   * cheaperShare[a][b]: the share of runs in which plan a cost less per successful request
+   * than plan b. Run r of every plan saw the same traffic, so this is a paired comparison.
+   */
+  cheaperShare: Record<string, Record<string, number>>;
+}
+
+export function cheaperShare(runs: ScenarioRuns): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const a of runs.plans) {
+    const row: Record<string, number> = {};
+    for (const b of runs.plans) {
+      if (a === b) continue;
+      let wins = 0;
+      a.runs.forEach((r, i) => {
+        if (r.cost.perSuccessfulRequest < b.runs[i]!.cost.perSuccessfulRequest) wins++;
+      });
+      row[b.name] = a.runs.length > 0 ? wins / a.runs.length : NaN;
+    }
+    out[a.name] = row;
+  }
+  return out;
 }
 
 /** API plans bill tokens; self-hosted plans bill GPUs; plain-server plans bill nothing. */
@@ -155,5 +177,6 @@ export function summarizeRuns(runs: ScenarioRuns, version: string, warnings: str
       plans.map((p) => ({ name: p.name, kind: p.kind, perSuccessfulRequest: p.cost.perSuccessfulRequest.mean })),
       runs.scenario.decision.friction,
     ),
+    cheaperShare: cheaperShare(runs),
   };
 }

@@ -59,3 +59,20 @@ describe('the friction rule', () => {
     expect(decide(plans(2, 1), 2.5).recommended).toBe('api');
   });
 });
+
+describe('paired comparison across runs', () => {
+  test('cheaperShare counts the runs in which one plan cost less than another', async () => {
+    const { cheaperShare } = await import('../../src/experiment/index.js');
+    const run = (usd: number) => ({ cost: { perSuccessfulRequest: usd } }) as never;
+    const share = cheaperShare({
+      scenario: {} as never,
+      costs: {} as never,
+      seeds: [1, 2, 3, 4],
+      plans: [
+        { name: 'a', runs: [run(1), run(2), run(3), run(4)] },
+        { name: 'b', runs: [run(2), run(1), run(4), run(5)] },
+      ],
+    });
+    expect(share).toEqual({ a: { b: 0.75 }, b: { a: 0.25 } });
+  });
+});
