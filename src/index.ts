@@ -15,3 +15,4 @@ export * from './cost/index.js';
 export * from './catalog/index.js';
 export * from './fleet/index.js';
 export * from './experiment/index.js';
+export * from './report/index.js';

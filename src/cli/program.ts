@@ -18,6 +18,7 @@ import { renderPerf, runPerf, type PerfCommandOptions } from './perf-command.js'
 import { readTraceSummary, renderFittedScenario, renderTraceStats, type TraceCommandOptions } from './trace-command.js';
 import { TraceError, type TraceFormat } from '../workload/index.js';
 import { renderRunTable } from './run-table.js';
+import { renderReportHtml } from '../report/index.js';
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
@@ -91,11 +92,12 @@ function buildProgram(io: CliIo): Command {
     .option('--seed <s>', 'base seed: runs use s, s+1, … (overrides the scenario)', nonNegativeInt('--seed'))
     .option('--set <path=value>', 'override a scenario field, e.g. workload.arrivals.rate=9.5 (repeatable)', collect, [])
     .option('--json', 'print one JSON document to stdout and nothing else')
-    .option('--out <dir>', 'also write results.json (and cells.jsonl, one line per finished run) into this folder')
+    .option('--out <dir>', 'also write results.json, report.html and cells.jsonl (one line per finished run) into this folder')
+    .option('--report <file>', 'write the HTML report (charts, works offline) to this file')
     .option('--prices <file>', "API prices from a LiteLLM model_prices_and_context_window.json instead of the built-in table")
     .option('--skip-bad-rows', 'count and skip malformed rows of a replayed trace instead of stopping')
     .option('--workers <n>', 'worker threads for the runs (default: one per core; results do not depend on it)', positiveInt('--workers'))
-    .action(async (file: string | undefined, opts: { seeds?: number; seed?: number; set: string[]; json?: boolean; out?: string; prices?: string; skipBadRows?: boolean; workers?: number }) => {
+    .action(async (file: string | undefined, opts: { seeds?: number; seed?: number; set: string[]; json?: boolean; out?: string; report?: string; prices?: string; skipBadRows?: boolean; workers?: number }) => {
       const { scenario } = loadScenario(file, [...opts.set, ...(opts.skipBadRows ? ['workload.trace.skipBadRows=true'] : [])]);
       const costs = resolveCosts(scenario, loadPriceCatalog(opts.prices));
       const warnings = scenarioWarnings(scenario);
@@ -123,11 +125,20 @@ function buildProgram(io: CliIo): Command {
       if (cellsFile !== undefined) closeSync(cellsFile);
       const summary = summarizeRuns(runs, packageVersion(), warnings);
       const json = JSON.stringify(summary, null, 2) + '\n';
+      const reports = [...(opts.out ? [join(opts.out, 'report.html')] : []), ...(opts.report ? [opts.report] : [])];
       if (opts.out) writeFileSync(join(opts.out, 'results.json'), json);
+      if (reports.length > 0) {
+        const html = renderReportHtml(summary, runs);
+        for (const path of reports) {
+          if (dirname(path) !== '.') mkdirSync(dirname(path), { recursive: true });
+          writeFileSync(path, html);
+        }
+      }
       if (opts.json) io.stdout(json);
       else {
         io.stdout(renderRunTable({ ...summary, warnings: [] }));
         if (opts.out) io.stdout(`\nwrote ${join(opts.out, 'results.json')}\n`);
+        for (const path of reports) io.stdout(`wrote ${path}\n`);
       }
     });
 
