@@ -87,6 +87,9 @@ function resolvePools(gpu: string, tp: number, pools: PoolsInput, at: string, pr
   const offered = GPU_PRICES.filter((r) => r.gpu === gpu).map((r) => r.provider);
   const missing = (field: string, what: string) =>
     problems.push({ path: `${at}.${field}`, value: undefined, expected: `a price: the built-in table has no ${what} price for ${gpu} on ${p.provider}${offered.length ? ` (it has ${gpu} on ${offered.join(', ')})` : ''}; give pricePerGpuHour` });
+  if (p.onDemand && p.spot && !p.order) {
+    problems.push({ path: `${at}.order`, value: undefined, expected: 'an order such as [reserved, spot] or [reserved, onDemand]: both onDemand and spot are configured, and replicas beyond the reservation go to the first spill pool in order' });
+  }
   const onDemand = p.onDemand?.pricePerGpuHour ?? row?.onDemand;
   const order: PoolName[] = p.order ? [...p.order] : [...(p.reserved ? (['reserved'] as const) : []), ...(p.spot && !p.onDemand ? (['spot'] as const) : (['onDemand'] as const))];
   const uses = (pool: PoolName) => order.includes(pool) || (pool === 'reserved' && p.reserved !== undefined);

@@ -4,7 +4,7 @@ import { findApiPrice, parseLiteLlmCatalog } from '../../src/catalog/index.js';
 import { resolveCosts, runScenario, simulatePlanRun, summarizeRuns } from '../../src/experiment/index.js';
 import { parseScenario, validateScenario, type Scenario } from '../../src/scenario/index.js';
 import { capsim, tempFile } from '../support/cli.js';
-import { sharedFile } from '../support/shared-data.js';
+import { HAVE_SHARED_DATA, sharedFile } from '../support/shared-data.js';
 
 const LITELLM = sharedFile('prices', 'litellm_model_prices_and_context_window.json');
 const DEFAULT = readFileSync('workloads/default.yaml', 'utf8');
@@ -91,7 +91,7 @@ describe('rate limits and outages', () => {
   });
 });
 
-describe('price catalogs', () => {
+describe.runIf(HAVE_SHARED_DATA)('price catalogs', () => {
   test("the real LiteLLM file reads gpt-4o at $2.50 / $10, batch $1.25 / $5", () => {
     const catalog = parseLiteLlmCatalog(readFileSync(LITELLM, 'utf8'), 'litellm', '2026');
     const p = findApiPrice(catalog, 'gpt-4o')!;

@@ -68,3 +68,10 @@ describe('GPU pools', () => {
     expect(() => resolveCosts(s)).toThrow(/plans\.0\.backends\.0\.pools\.onDemand\.pricePerGpuHour: got nothing, expected a price: the built-in table has no on-demand price for h200 on gcp \(it has h200 on aws\)/);
   });
 });
+
+describe('pool order', () => {
+  test('on-demand and spot both configured without an order is bad input', () => {
+    const s = fleetScenario({ replicas: 2, pools: { onDemand: {}, spot: { discount: 0.6 } } });
+    expect(() => resolveCosts(s)).toThrow(/plans\.0\.backends\.0\.pools\.order: got nothing, expected an order such as \[reserved, spot\]/);
+  });
+});
