@@ -17,7 +17,7 @@ import { defaultScenarioPath, packageRoot, packageVersion, processIo, readInputF
 import { renderPerf, runPerf, type PerfCommandOptions } from './perf-command.js';
 import { readTraceSummary, renderFittedScenario, renderTraceStats, type TraceCommandOptions } from './trace-command.js';
 import { TraceError, type TraceFormat } from '../workload/index.js';
-import { renderRunTable } from './run-table.js';
+import { describeScenario, renderRunTable } from './run-table.js';
 import { renderReportHtml } from '../report/index.js';
 
 export const EXIT_OK = 0;
@@ -150,9 +150,10 @@ function buildProgram(io: CliIo): Command {
     .option('--prices <file>', 'check API models against a LiteLLM price catalog')
     .action((file: string, opts: { set: string[]; prices?: string }) => {
       const { scenario } = loadScenario(file, opts.set);
-      resolveCosts(scenario, loadPriceCatalog(opts.prices));
+      const costs = resolveCosts(scenario, loadPriceCatalog(opts.prices));
       for (const w of scenarioWarnings(scenario)) io.stderr(`warning: ${w}\n`);
       io.stdout(`${file}: valid scenario "${scenario.name}" with ${scenario.plans.length} plan(s): ${scenario.plans.map((p) => p.name).join(', ')}\n`);
+      io.stdout(describeScenario(scenario, costs));
     });
 
   const traceCommand = program.command('trace').description('look at request traces, and fit synthetic workloads to them');

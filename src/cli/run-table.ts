@@ -1,8 +1,8 @@
 /**
  * The readable answer of `capsim run`: one column per plan, one row per figure.
  */
-import type { RunSummary } from '../experiment/index.js';
-import { formatDuration } from '../scenario/index.js';
+import type { CostBook, RunSummary } from '../experiment/index.js';
+import { formatDuration, uncertainFields, type Scenario } from '../scenario/index.js';
 import { meanCi, num, pct, secs, table } from './format.js';
 
 export function renderRunTable(summary: RunSummary): string {
@@ -76,4 +76,29 @@ export function renderRunTable(summary: RunSummary): string {
   }
   if (summary.warnings.length > 0) text += '\n' + summary.warnings.map((w) => `warning: ${w}`).join('\n') + '\n';
   return text;
+}
+
+/** What `capsim validate` prints: each plan's backend and prices, and the uncertain inputs. */
+export function describeScenario(scenario: Scenario, costs: CostBook): string {
+  const lines = [`  horizon ${formatDuration(scenario.horizon)}, warmup ${formatDuration(scenario.warmup)}, ${scenario.seeds} seeds from ${scenario.seed}`];
+  scenario.plans.forEach((plan, p) => {
+    const b = plan.backends[0]!;
+    const c = costs.plans[p]?.[0];
+    let what: string;
+    if (b.kind === 'api') what = c?.kind === 'api' ? `API ${c.model} (${c.tier}): $${c.input} in / $${c.output} out per million tokens` : 'API';
+    else if (b.perf.kind === 'service') what = `${b.replicas} plain server(s)`;
+    else {
+      const gpus = `${b.replicas} replica(s) of ${b.perf.tp} × ${b.perf.gpu}`;
+      const price =
+        c?.kind === 'managed'
+          ? `managed at $${Number(c.pricePerGpuHour.toPrecision(4))}/GPU-hour`
+          : c?.kind === 'fleet' && c.pools
+            ? `${c.pools.order.map((pool) => `${pool} $${Number((c.pools!.price[pool] ?? NaN).toPrecision(4))}`).join(' → ')} per GPU-hour`
+            : '';
+      what = `${b.perf.model} (${b.perf.dtype}) on ${gpus}${price ? `, ${price}` : ''}`;
+    }
+    lines.push(`  plan ${plan.name}: ${what}`);
+  });
+  for (const f of uncertainFields(scenario)) lines.push(`  uncertain: ${f.path} ~ ${JSON.stringify(f.dist)}${f.integer ? ' (rounded)' : ''}`);
+  return lines.join('\n') + '\n';
 }
