@@ -40,5 +40,4 @@ export class OutageTimeline {
     this.advance(t);
     return Math.max(t, this.downStart);
   }
-
 }

@@ -3,6 +3,7 @@ import { replicaSaturationRate, simulatePlanRun } from '../../src/experiment/ind
 import { LogHistogram } from '../../src/metrics/index.js';
 import { validateScenario, type Scenario } from '../../src/scenario/index.js';
 import { capsim, tempFile } from '../support/cli.js';
+import { fleetOf } from '../support/scenarios.js';
 
 function llmScenario(rate: number, horizon: number, extra: Record<string, unknown> = {}): Scenario {
   return validateScenario(
@@ -20,7 +21,7 @@ function llmScenario(rate: number, horizon: number, extra: Record<string, unknow
 const meanTtft = (s: Scenario) => LogHistogram.fromJSON(simulatePlanRun(s, 0, 1).latency.ttft).mean();
 
 describe('an LLM fleet below and above its saturation throughput', () => {
-  const saturation = replicaSaturationRate(llmScenario(1, 60), llmScenario(1, 60).plans[0]!.backends[0]!);
+  const saturation = replicaSaturationRate(llmScenario(1, 60), fleetOf(llmScenario(1, 60)));
 
   test('below saturation, TTFT stays bounded as the horizon doubles', () => {
     const short = meanTtft(llmScenario(0.6 * saturation, 1800));

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { applyOverride, InputError, parseScenario, ScenarioError } from '../../src/scenario/index.js';
 import { SMALL_SCENARIO } from '../support/cli.js';
+import { fleetOf } from '../support/scenarios.js';
 
 function problemsOf(text: string, overrides: string[] = []) {
   try {
@@ -18,7 +19,7 @@ describe('parseScenario', () => {
     expect(s.horizon).toBe(1800);
     expect(s.warmup).toBe(60);
     expect(s.seed).toBe(1);
-    expect(s.plans[0]!.backends[0]!.queue).toEqual({ capacity: 20, timeout: 30 });
+    expect(fleetOf(s).queue).toEqual({ capacity: 20, timeout: 30 });
   });
 
   test('JSON is read as well as YAML', () => {
@@ -31,8 +32,8 @@ describe('parseScenario', () => {
 
   test('overrides set nested fields and list items, read as YAML values', () => {
     const s = parseScenario(SMALL_SCENARIO, 'x.yaml', { overrides: ['workload.arrivals.rate=9.5', 'plans.0.backends.0.replicas=12', 'horizon=2h'] });
-    expect(s.workload.arrivals.rate).toBe(9.5);
-    expect(s.plans[0]!.backends[0]!.replicas).toBe(12);
+    expect(s.workload.arrivals!.rate).toBe(9.5);
+    expect(fleetOf(s).replicas).toBe(12);
     expect(s.horizon).toBe(7200);
   });
 

@@ -1,5 +1,5 @@
 /** Small builders of scenarios for tests: one plain-server fleet under Poisson arrivals. */
-import { validateScenario, type Scenario } from '../../src/scenario/index.js';
+import { validateScenario, type FleetBackend, type Scenario } from '../../src/scenario/index.js';
 
 export interface PlainFleetCase {
   rate: number;
@@ -23,4 +23,11 @@ export function plainFleetScenario(c: PlainFleetCase): Scenario {
     },
     'test scenario',
   );
+}
+
+/** The first backend of plan `p`, which a test knows to be a fleet. */
+export function fleetOf(scenario: Scenario, p = 0): FleetBackend {
+  const backend = scenario.plans[p]!.backends[0]!;
+  if (backend.kind !== 'fleet') throw new Error(`plan ${p} has a ${backend.kind} backend, not a fleet`);
+  return backend;
 }
