@@ -52,6 +52,19 @@ export interface ApiUsage {
   usd: { input: number; cachedInput: number; output: number };
 }
 
+/** What an API backend reports at the horizon (structurally a fleet/ FleetEnd). */
+export interface ApiEnd {
+  inFlight: number;
+  replicaUtilization: number[];
+  utilization: number;
+  queueLength: number;
+  inSystem: number;
+  charges: { item: string; usd: number }[];
+  billedGpuSeconds: number;
+  busyGpuSeconds: number;
+  api: { calls: number; rateLimited: number; errors: number; retries: number };
+}
+
 export class ApiBackend {
   // Requests in flight, as typed columns with recycled slots.
   private arrival = new Float64Array(256);
@@ -110,12 +123,6 @@ export class ApiBackend {
     this.call(id, now);
   }
 
-  get inFlightIds(): number[] {
-    const free = new Set(this.free);
-    const ids: number[] = [];
-    for (let id = 0; id < this.next; id++) if (!free.has(id)) ids.push(id);
-    return ids;
-  }
 
   private counts(id: number): boolean {
     return this.recorder.counts(this.arrival[id]!);
@@ -219,9 +226,35 @@ export class ApiBackend {
 
   /** Counted requests still waiting on a call or a retry at the horizon. */
   inFlight(): number {
+    const free = new Set(this.free);
     let n = 0;
-    for (const id of this.inFlightIds) if (this.counts(id)) n++;
+    for (let id = 0; id < this.next; id++) if (!free.has(id) && this.counts(id)) n++;
     return n;
+  }
+
+  /**
+   * The run's end, in the shape every backend reports (fleet/fleet-runtime.ts): tokens billed
+   * by kind as line items, no GPU time, and the API's own counters.
+   */
+  end(_horizon: number): ApiEnd {
+    const u = this.usage;
+    const prefix = this.opts.tier === 'batch' ? 'api.batch' : 'api';
+    const charges = [
+      { item: `${prefix}.input`, usd: u.usd.input },
+      { item: `${prefix}.cachedInput`, usd: u.usd.cachedInput },
+      { item: `${prefix}.output`, usd: u.usd.output },
+    ].filter((c) => c.usd > 0);
+    return {
+      inFlight: this.inFlight(),
+      replicaUtilization: [],
+      utilization: NaN,
+      queueLength: NaN,
+      inSystem: NaN,
+      charges,
+      billedGpuSeconds: 0,
+      busyGpuSeconds: 0,
+      api: { calls: u.calls, rateLimited: u.rateLimited, errors: u.errors, retries: u.retries },
+    };
   }
 
   private grow(): void {

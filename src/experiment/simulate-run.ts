@@ -9,7 +9,7 @@
 import { ApiBackend } from '../api/index.js';
 import { billRun, type Bill } from '../cost/index.js';
 import { InvariantError, Simulation } from '../engine/index.js';
-import { LlmFleet, ServerFleet, type FleetEnd, type FleetRuntime } from '../fleet/index.js';
+import { LlmFleet, ServerFleet, type FleetRuntime } from '../fleet/index.js';
 import { RunRecorder, type SerializedHistogram } from '../metrics/index.js';
 import { makeSampler, openStream } from '../random/index.js';
 import { scenarioForRun, type Backend, type Scenario } from '../scenario/index.js';
@@ -62,11 +62,6 @@ export interface PlanRunResult {
   readonly events: number;
 }
 
-interface Built {
-  readonly runtime: FleetRuntime;
-  readonly api?: ApiBackend;
-}
-
 function buildBackend(
   sim: Simulation,
   recorder: RunRecorder,
@@ -75,10 +70,10 @@ function buildBackend(
   seed: number,
   window: { from: number; to: number },
   sharedPrefixByClass: readonly (number | undefined)[],
-): Built {
+): FleetRuntime {
   if (backend.kind === 'api') {
     if (costs?.kind !== 'api') throw new Error('API backend without resolved prices');
-    const api = new ApiBackend(sim, recorder, {
+    return new ApiBackend(sim, recorder, {
       tier: backend.tier,
       prices: { input: costs.input, cachedInput: costs.cachedInput, output: costs.output },
       cachedInputShare: backend.cachedInputShare,
@@ -92,34 +87,18 @@ function buildBackend(
       rng: openStream(seed, 'api', 'backend0'),
       failureRng: openStream(seed, 'failures', 'api/backend0'),
     });
-    const runtime: FleetRuntime = {
-      arrive: (now, input, output, classId) => api.arrive(now, input, output, classId),
-      end: (): FleetEnd => {
-        const u = api.usage;
-        const prefix = backend.tier === 'batch' ? 'api.batch' : 'api';
-        const charges = [
-          { item: `${prefix}.input`, usd: u.usd.input },
-          { item: `${prefix}.cachedInput`, usd: u.usd.cachedInput },
-          { item: `${prefix}.output`, usd: u.usd.output },
-        ].filter((c) => c.usd > 0);
-        return { inFlight: api.inFlight(), replicaUtilization: [], utilization: NaN, queueLength: NaN, inSystem: NaN, charges, billedGpuSeconds: 0, busyGpuSeconds: 0 };
-      },
-    };
-    return { runtime, api };
   }
   const queueCapacity = backend.queue?.capacity;
   const queueTimeout = backend.queue?.timeout;
   if (backend.perf.kind === 'service') {
-    return {
-      runtime: new ServerFleet(sim, recorder, {
-        replicas: backend.replicas,
-        service: makeSampler(backend.perf.service),
-        serviceRng: openStream(seed, 'service', 'backend0'),
-        queueCapacity,
-        queueTimeout,
-        window,
-      }),
-    };
+    return new ServerFleet(sim, recorder, {
+      replicas: backend.replicas,
+      service: makeSampler(backend.perf.service),
+      serviceRng: openStream(seed, 'service', 'backend0'),
+      queueCapacity,
+      queueTimeout,
+      window,
+    });
   }
   const setup = setupReplica(backend.perf);
   const managed =
@@ -133,21 +112,19 @@ function buildBackend(
           coldStart: backend.billing.coldStart,
         }
       : undefined;
-  return {
-    runtime: new LlmFleet(sim, recorder, {
-      replicas: backend.replicas,
-      stepTime: setup.stepTime,
-      kvBlocks: setup.memory.kvBlocks,
-      maxRequestTokens: Math.min(setup.memory.kvCapacityTokens, setup.config.model.contextLength),
-      limits: backend.perf.scheduler,
-      queueCapacity,
-      queueTimeout,
-      window,
-      pools: costs?.kind === 'fleet' ? costs.pools : undefined,
-      preemptionRng: openStream(seed, 'failures', 'spot/backend0'),
-      managed,
-    }),
-  };
+  return new LlmFleet(sim, recorder, {
+    replicas: backend.replicas,
+    stepTime: setup.stepTime,
+    kvBlocks: setup.memory.kvBlocks,
+    maxRequestTokens: Math.min(setup.memory.kvCapacityTokens, setup.config.model.contextLength),
+    limits: backend.perf.scheduler,
+    queueCapacity,
+    queueTimeout,
+    window,
+    pools: costs?.kind === 'fleet' ? costs.pools : undefined,
+    preemptionRng: openStream(seed, 'failures', 'spot/backend0'),
+    managed,
+  });
 }
 
 export function simulatePlanRun(central: Scenario, planIndex: number, seed: number, costBook: CostBook = resolveCosts(central)): PlanRunResult {
@@ -160,8 +137,7 @@ export function simulatePlanRun(central: Scenario, planIndex: number, seed: numb
   const sim = new Simulation();
   const classes = workloadClasses(scenario.workload);
   const recorder = new RunRecorder(warmup, classes.map((c) => c.slo));
-  const built = buildBackend(sim, recorder, plan.backends[0]!, costBook.plans[planIndex]?.[0], seed, window, classes.map((c) => c.sharedPrefix));
-  const fleet = built.runtime;
+  const fleet = buildBackend(sim, recorder, plan.backends[0]!, costBook.plans[planIndex]?.[0], seed, window, classes.map((c) => c.sharedPrefix));
 
   // Requests are pulled one ahead: each arrival event schedules the next.
   const source = makeRequestSource(scenario.workload, { seed, horizon, baseDir: process.cwd() });
@@ -201,7 +177,6 @@ export function simulatePlanRun(central: Scenario, planIndex: number, seed: numb
   const itemsTotal = Object.values(cost.items).reduce((a, b) => a + b, 0);
   if (Math.abs(itemsTotal - cost.total) > 1e-9 * Math.max(1, cost.total)) throw new InvariantError(`bill items sum to ${itemsTotal}, total ${cost.total}`, horizon);
   const finished = recorder.succeeded + recorder.late + failed;
-  const apiUsage = built.api?.usage;
   return {
     seed,
     requests: {
@@ -226,7 +201,7 @@ export function simulatePlanRun(central: Scenario, planIndex: number, seed: numb
     preemptions: end.preemptions ?? 0,
     spotPreemptions: end.spotPreemptions ?? 0,
     coldStarts: end.coldStarts ?? 0,
-    api: { calls: apiUsage?.calls ?? 0, rateLimited: apiUsage?.rateLimited ?? 0, errors: apiUsage?.errors ?? 0, retries: apiUsage?.retries ?? 0 },
+    api: end.api ?? { calls: 0, rateLimited: 0, errors: 0, retries: 0 },
     cost,
     skippedRows: source.skippedRows,
     uncertain: drawn,

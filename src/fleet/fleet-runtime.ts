@@ -31,4 +31,6 @@ export interface FleetEnd {
   charges: Charge[];
   billedGpuSeconds: number;
   busyGpuSeconds: number;
+  /** API backends: calls made, 429 answers, failed calls, retries. */
+  api?: { calls: number; rateLimited: number; errors: number; retries: number };
 }
