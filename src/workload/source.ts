@@ -14,6 +14,7 @@ import { makeSampler, openStream, type Distribution, type Rng, type Sampler } fr
 import type { TraceSpec, Workload } from '../scenario/index.js';
 import { makeArrivals } from './arrivals.js';
 import { TraceReader, type TraceRow } from './trace.js';
+import { summarizeTrace } from './trace-stats.js';
 
 export interface ArrivalRecord {
   time: number;
@@ -197,19 +198,8 @@ class TraceSource implements RequestSource {
   }
 }
 
-/** Mean requests per second of a whole trace (one streaming pass). */
+/** Mean requests per second of a whole trace: rows over span, the `mean rate` of `capsim trace stats`. */
 export function traceRate(path: string, spec: Pick<TraceSpec, 'format' | 'columns' | 'skipBadRows'>): number {
-  const reader = new TraceReader(path, { format: spec.format, columns: spec.columns, skipBadRows: spec.skipBadRows });
-  const row: TraceRow = { time: 0, input: 0, output: 0 };
-  let first = NaN;
-  let last = NaN;
-  try {
-    while (reader.next(row)) {
-      if (Number.isNaN(first)) first = row.time;
-      last = row.time;
-    }
-  } finally {
-    reader.close();
-  }
-  return reader.rows > 1 && last > first ? (reader.rows - 1) / (last - first) : NaN;
+  const { rows, span_s } = summarizeTrace(path, path, { format: spec.format, columns: spec.columns, skipBadRows: spec.skipBadRows }).stats;
+  return span_s > 0 ? rows / span_s : NaN;
 }
