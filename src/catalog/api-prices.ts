@@ -12,6 +12,8 @@ export interface ApiPrice {
   /** Batch-tier prices; undefined where there is no batch tier. */
   readonly batchInputPerMTok: number | undefined;
   readonly batchOutputPerMTok: number | undefined;
+  /** Prompt + output tokens one call may hold; undefined where the catalog does not say. */
+  readonly contextWindow: number | undefined;
   readonly source: string;
   readonly asOf: string;
 }
@@ -20,14 +22,20 @@ const ARTICLE = 'llm-inference-economics-2026 (shared articles), per-token table
 const LITELLM = "LiteLLM model_prices_and_context_window.json (shared data prices/), keys input/output_cost_per_token, cache_read_input_token_cost, *_batches";
 const ANTHROPIC = 'https://www.anthropic.com/pricing (prompt-cache reads at 10% of input; Message Batches at 50%)';
 const GOOGLE = 'https://ai.google.dev/pricing (batch at 50%; context caching at 25% of input)';
+/** Context windows: LiteLLM's max_input_tokens (shared data, read 2026-11) where it has the model, else the vendor's model page. */
+const CONTEXT = {
+  claude: 'context 200,000: LiteLLM max_input_tokens of anthropic.claude-3-5-*-20241022 rows; https://docs.anthropic.com/en/docs/about-claude/models',
+  openai: 'context 128,000: LiteLLM max_input_tokens (gpt-4o, gpt-4o-mini)',
+  gemini: 'context 2,097,152 (Pro) / 1,048,576 (Flash): https://ai.google.dev/gemini-api/docs/models/gemini (1.5 models)',
+};
 
 export const API_PRICES: readonly ApiPrice[] = [
-  { model: 'claude-3.5-sonnet', inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3, batchInputPerMTok: 1.5, batchOutputPerMTok: 7.5, source: `${ARTICLE}; ${ANTHROPIC}`, asOf: '2026-02' },
-  { model: 'claude-3.5-haiku', inputPerMTok: 0.8, outputPerMTok: 4, cachedInputPerMTok: 0.08, batchInputPerMTok: 0.4, batchOutputPerMTok: 2, source: `${ARTICLE}; ${ANTHROPIC}`, asOf: '2026-02' },
-  { model: 'gpt-4o', inputPerMTok: 2.5, outputPerMTok: 10, cachedInputPerMTok: 1.25, batchInputPerMTok: 1.25, batchOutputPerMTok: 5, source: `${ARTICLE}; ${LITELLM} (gpt-4o)`, asOf: '2026-02' },
-  { model: 'gpt-4o-mini', inputPerMTok: 0.15, outputPerMTok: 0.6, cachedInputPerMTok: 0.075, batchInputPerMTok: 0.075, batchOutputPerMTok: 0.3, source: `${ARTICLE}; ${LITELLM} (gpt-4o-mini)`, asOf: '2026-02' },
-  { model: 'gemini-1.5-pro', inputPerMTok: 1.25, outputPerMTok: 5, cachedInputPerMTok: 0.3125, batchInputPerMTok: 0.625, batchOutputPerMTok: 2.5, source: `${ARTICLE}; ${GOOGLE}`, asOf: '2026-02' },
-  { model: 'gemini-1.5-flash', inputPerMTok: 0.075, outputPerMTok: 0.3, cachedInputPerMTok: 0.01875, batchInputPerMTok: 0.0375, batchOutputPerMTok: 0.15, source: `${ARTICLE}; ${GOOGLE}`, asOf: '2026-02' },
+  { model: 'claude-3.5-sonnet', inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3, batchInputPerMTok: 1.5, batchOutputPerMTok: 7.5, contextWindow: 200_000, source: `${ARTICLE}; ${ANTHROPIC}; ${CONTEXT.claude}`, asOf: '2026-02' },
+  { model: 'claude-3.5-haiku', inputPerMTok: 0.8, outputPerMTok: 4, cachedInputPerMTok: 0.08, batchInputPerMTok: 0.4, batchOutputPerMTok: 2, contextWindow: 200_000, source: `${ARTICLE}; ${ANTHROPIC}; ${CONTEXT.claude}`, asOf: '2026-02' },
+  { model: 'gpt-4o', inputPerMTok: 2.5, outputPerMTok: 10, cachedInputPerMTok: 1.25, batchInputPerMTok: 1.25, batchOutputPerMTok: 5, contextWindow: 128_000, source: `${ARTICLE}; ${LITELLM} (gpt-4o); ${CONTEXT.openai}`, asOf: '2026-02' },
+  { model: 'gpt-4o-mini', inputPerMTok: 0.15, outputPerMTok: 0.6, cachedInputPerMTok: 0.075, batchInputPerMTok: 0.075, batchOutputPerMTok: 0.3, contextWindow: 128_000, source: `${ARTICLE}; ${LITELLM} (gpt-4o-mini); ${CONTEXT.openai}`, asOf: '2026-02' },
+  { model: 'gemini-1.5-pro', inputPerMTok: 1.25, outputPerMTok: 5, cachedInputPerMTok: 0.3125, batchInputPerMTok: 0.625, batchOutputPerMTok: 2.5, contextWindow: 2_097_152, source: `${ARTICLE}; ${GOOGLE}; ${CONTEXT.gemini}`, asOf: '2026-02' },
+  { model: 'gemini-1.5-flash', inputPerMTok: 0.075, outputPerMTok: 0.3, cachedInputPerMTok: 0.01875, batchInputPerMTok: 0.0375, batchOutputPerMTok: 0.15, contextWindow: 1_048_576, source: `${ARTICLE}; ${GOOGLE}; ${CONTEXT.gemini}`, asOf: '2026-02' },
 ];
 
 export const BUILT_IN_API_CATALOG = { name: 'built-in API price table', asOf: '2026-02', prices: API_PRICES } as const;
@@ -68,6 +76,7 @@ export function parseLiteLlmCatalog(text: string, name: string, asOf: string): A
       cachedInputPerMTok: perM(e['cache_read_input_token_cost']),
       batchInputPerMTok: perM(e['input_cost_per_token_batches']),
       batchOutputPerMTok: perM(e['output_cost_per_token_batches']),
+      contextWindow: typeof e['max_input_tokens'] === 'number' && e['max_input_tokens'] > 0 ? e['max_input_tokens'] : undefined,
       source: `${name} (${model})`,
       asOf,
     });

@@ -31,11 +31,6 @@ export function packageRoot(): string {
   }
 }
 
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 /** The built-in default scenario (what `capsim run` runs with no file). */
 export function defaultScenarioPath(): string {
   return join(packageRoot(), 'workloads', 'default.yaml');

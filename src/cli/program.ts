@@ -7,13 +7,14 @@ import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } 
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { assertDeployable, resolveCosts, runScenarioParallel, scenarioWarnings, summarizeRuns, type PlanRunResult } from '../experiment/index.js';
+import { assertDeployable, capsimVersion, runScenarioParallel, scenarioWarnings, summarizeRuns, type PlanRunResult } from '../experiment/index.js';
+import { resolveCosts } from '../cost/index.js';
 import { availableParallelism } from 'node:os';
 import { BUILT_IN_API_CATALOG, parseLiteLlmCatalog, PriceCatalogError, searchApiPrices, type ApiPriceCatalog } from '../catalog/index.js';
 import { renderPrices } from './prices-table.js';
 import { InputError, nearest, parseScenario, type Scenario } from '../scenario/index.js';
 import { statSync } from 'node:fs';
-import { defaultScenarioPath, packageRoot, packageVersion, processIo, readInputFile, type CliIo } from './io.js';
+import { defaultScenarioPath, packageRoot, processIo, readInputFile, type CliIo } from './io.js';
 import { renderPerf, runPerf, type PerfCommandOptions } from './perf-command.js';
 import { readTraceSummary, renderFittedScenario, renderTraceStats, type TraceCommandOptions } from './trace-command.js';
 import { TraceError, type TraceFormat } from '../workload/index.js';
@@ -54,24 +55,31 @@ export function loadPriceCatalog(file: string | undefined): ApiPriceCatalog {
   }
 }
 
-/** Reads and validates a scenario file, or the built-in default when none is named. */
+/**
+ * Reads and validates a scenario file, or the built-in default when none is named. A
+ * replayed trace's path is relative to the scenario file's folder (the scenario's
+ * `context.baseDir`); it must be there.
+ */
 export function loadScenario(file: string | undefined, overrides: readonly string[]): { scenario: Scenario; source: string } {
   const source = file ?? defaultScenarioPath();
   const text = readInputFile(source, 'scenario file');
   const name = file ?? 'the built-in default scenario';
-  const parsed = parseScenario(text, name, { overrides });
-  const scenario = withTracePathFrom(parsed, file === undefined ? packageRoot() : dirname(resolve(file)));
+  const baseDir = file === undefined ? packageRoot() : dirname(resolve(file));
+  const scenario = parseScenario(text, name, { overrides, baseDir });
+  const trace = scenario.workload.trace;
+  if (trace) {
+    const path = isAbsolute(trace.file) ? trace.file : join(baseDir, trace.file);
+    if (!existsSync(path)) throw new InputError(`workload.trace.file: cannot read ${trace.file} (looked for ${path}): no such file.`);
+  }
   assertDeployable(scenario, name);
   return { scenario, source };
 }
 
-/** A replayed trace's path is relative to the scenario file; make it absolute and check it is there. */
-function withTracePathFrom(scenario: Scenario, dir: string): Scenario {
-  const trace = scenario.workload.trace;
-  if (!trace) return scenario;
-  const file = isAbsolute(trace.file) ? trace.file : join(dir, trace.file);
-  if (!existsSync(file)) throw new InputError(`workload.trace.file: cannot read ${trace.file} (looked for ${file}): no such file.`);
-  return { ...scenario, workload: { ...scenario.workload, trace: { ...trace, file } } };
+/** `--skip-bad-rows` sets the trace's skipBadRows; a synthetic workload has no rows to skip. */
+function skipBadRowsOverride(file: string | undefined, overrides: readonly string[], skip: boolean | undefined): string[] {
+  if (!skip) return [];
+  const { scenario } = loadScenario(file, overrides);
+  return scenario.workload.trace ? ['workload.trace.skipBadRows=true'] : [];
 }
 
 function buildProgram(io: CliIo): Command {
@@ -79,7 +87,7 @@ function buildProgram(io: CliIo): Command {
   program
     .name('capsim')
     .description('Simulate LLM serving plans and price each successful request.')
-    .version(packageVersion())
+    .version(capsimVersion())
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
@@ -98,7 +106,7 @@ function buildProgram(io: CliIo): Command {
     .option('--skip-bad-rows', 'count and skip malformed rows of a replayed trace instead of stopping')
     .option('--workers <n>', 'worker threads for the runs (default: one per core; results do not depend on it)', positiveInt('--workers'))
     .action(async (file: string | undefined, opts: { seeds?: number; seed?: number; set: string[]; json?: boolean; out?: string; report?: string; prices?: string; skipBadRows?: boolean; workers?: number }) => {
-      const { scenario } = loadScenario(file, [...opts.set, ...(opts.skipBadRows ? ['workload.trace.skipBadRows=true'] : [])]);
+      const { scenario } = loadScenario(file, [...opts.set, ...skipBadRowsOverride(file, opts.set, opts.skipBadRows)]);
       const costs = resolveCosts(scenario, loadPriceCatalog(opts.prices));
       const warnings = scenarioWarnings(scenario);
       if (!opts.json) for (const w of warnings) io.stderr(`warning: ${w}\n`);
@@ -123,12 +131,12 @@ function buildProgram(io: CliIo): Command {
         },
       });
       if (cellsFile !== undefined) closeSync(cellsFile);
-      const summary = summarizeRuns(runs, packageVersion(), warnings);
+      const summary = summarizeRuns(runs, { warnings });
       const json = JSON.stringify(summary, null, 2) + '\n';
       const reports = [...(opts.out ? [join(opts.out, 'report.html')] : []), ...(opts.report ? [opts.report] : [])];
       if (opts.out) writeFileSync(join(opts.out, 'results.json'), json);
       if (reports.length > 0) {
-        const html = renderReportHtml(summary, runs);
+        const html = renderReportHtml(summary);
         for (const path of reports) {
           if (dirname(path) !== '.') mkdirSync(dirname(path), { recursive: true });
           writeFileSync(path, html);

@@ -1,7 +1,9 @@
 /**
  * The readable answer of `capsim run`: one column per plan, one row per figure.
  */
-import type { CostBook, RunSummary } from '../experiment/index.js';
+import type { CostBook } from '../cost/index.js';
+import type { RunSummary } from '../experiment/index.js';
+import type { FailureReason } from '../metrics/index.js';
 import { formatDuration, uncertainFields, type Scenario } from '../scenario/index.js';
 import { meanCi, num, pct, secs, table } from './format.js';
 
@@ -16,12 +18,14 @@ export function renderRunTable(summary: RunSummary): string {
       const l = pick(p);
       return `${secs(l.mean)} / ${secs(l.p50)} / ${secs(l.p99)}`;
     });
+  const failureRows = (Object.keys(FAILURE_WORDS) as FailureReason[])
+    .filter((reason) => plans.some((p) => p.failedBy[reason].mean > 0))
+    .map((reason) => [`  ${FAILURE_WORDS[reason]}`, ...plans.map((p) => meanCi(p.failedBy[reason]))]);
   const rows: string[][] = [
     ['requests arrived', ...plans.map((p) => meanCi(p.requests.arrived))],
     ['succeeded', ...plans.map((p) => meanCi(p.requests.succeeded))],
     ['failed', ...plans.map((p) => meanCi(p.requests.failed))],
-    ['  rejected (queue full)', ...plans.map((p) => meanCi(p.failedBy.rejected))],
-    ['  timed out in queue', ...plans.map((p) => meanCi(p.failedBy.timedOut))],
+    ...failureRows,
     ['in flight at horizon', ...plans.map((p) => meanCi(p.requests.inFlight))],
     ['  late (past the SLO)', ...plans.map((p) => meanCi(p.requests.late))],
     ['success rate', ...plans.map((p) => meanCi(p.successRate, (x) => pct(x, 2)))],
@@ -52,8 +56,14 @@ export function renderRunTable(summary: RunSummary): string {
       ['cost per million output tokens', ...plans.map((p) => meanCi(p.cost.perMillionOutputTokens, usd))],
       ['GPU utilization paid for', ...plans.map((p) => (Number.isFinite(p.cost.paidUtilization.mean) ? meanCi(p.cost.paidUtilization, (x) => pct(x)) : '—'))],
     );
-    const items = [...new Set(plans.flatMap((p) => Object.keys(p.cost.itemsPerMonth)))].sort();
-    for (const item of items) rows.push([`  ${item} per month`, ...plans.map((p) => (p.cost.itemsPerMonth[item] !== undefined ? usd(p.cost.itemsPerMonth[item]!) : '—'))]);
+    // One row per labelled item ("API input tokens, gpt-4o-mini"); a plan without it shows —.
+    const labels = [...new Set(plans.flatMap((p) => Object.keys(p.cost.itemsPerMonth).map((id) => p.cost.itemLabels[id] ?? id)))];
+    for (const label of labels) {
+      rows.push([`  ${label} per month`, ...plans.map((p) => {
+        const ids = Object.keys(p.cost.itemsPerMonth).filter((id) => (p.cost.itemLabels[id] ?? id) === label);
+        return ids.length > 0 ? usd(ids.reduce((a, id) => a + p.cost.itemsPerMonth[id]!, 0)) : '—';
+      })]);
+    }
     if (plans.some((p) => p.api.calls.mean > 0)) {
       rows.push(
         ['API 429 answers per run', ...plans.map((p) => meanCi(p.api.rateLimited))],
@@ -65,8 +75,13 @@ export function renderRunTable(summary: RunSummary): string {
   const uncertain = Object.keys(plans[0]?.uncertain ?? {});
   for (const path of uncertain) rows.push([`drawn: ${path}`, ...plans.map((p) => meanCi(p.uncertain[path]!))]);
   let text = head + table(['', ...plans.map((p) => p.name)], rows);
-  if (billed && summary.decision.recommended) {
-    text += `\nrecommended: ${summary.decision.recommended}\n  rule: ${summary.decision.rule}\n`;
+  text += classTable(summary);
+  text += backendTable(summary);
+  const decision = summary.decision;
+  if (billed && !decision.recommended && decision.excluded.length > 0) text += `\nno plan recommended: ${decision.rule}\n`;
+  if (billed && decision.excluded.length > 0) text += decision.excluded.map((e) => `  not recommended: ${e.plan}: ${e.reason}\n`).join('');
+  if (billed && decision.recommended) {
+    text += `\nrecommended: ${decision.recommended}\n  rule: ${decision.rule}\n`;
     const cheapest = summary.decision.cheapest;
     const shares = cheapest ? summary.cheaperShare[cheapest] : undefined;
     if (cheapest && shares && seeds.length > 1) {
@@ -78,26 +93,71 @@ export function renderRunTable(summary: RunSummary): string {
   return text;
 }
 
+/** Why requests failed, in words (the keys of `failedBy`). */
+export const FAILURE_WORDS: Record<FailureReason, string> = {
+  queueFull: 'refused: queue full',
+  tooLong: 'refused: prompt + output too long',
+  rateLimited: 'rate-limited (429 after the last retry)',
+  timedOut: 'timed out in queue',
+  errored: 'errored (provider failure after retries)',
+  unavailable: 'unavailable (no capacity up)',
+};
+
+/** With several request classes: each class's outcomes, latency and share of the cost, one column per plan. */
+function classTable(summary: RunSummary): string {
+  const classes = summary.plans[0]?.classes ?? [];
+  if (classes.length < 2) return '';
+  const rows: string[][] = [];
+  classes.forEach((c, k) => {
+    const target = c.target !== undefined ? `, target ${pct(c.target, 1)}` : '';
+    rows.push([`${c.name}${target}`, ...summary.plans.map(() => '')]);
+    rows.push(['  success rate', ...summary.plans.map((p) => meanCi(p.classes[k]!.successRate, (x) => pct(x, 2)))]);
+    rows.push(['  failed', ...summary.plans.map((p) => meanCi(p.classes[k]!.requests.failed))]);
+    rows.push(['  time to first token p99', ...summary.plans.map((p) => secs(p.classes[k]!.latency.ttft.p99))]);
+    rows.push(['  end-to-end p99', ...summary.plans.map((p) => secs(p.classes[k]!.latency.e2e.p99))]);
+    rows.push(['  share of cost', ...summary.plans.map((p) => meanCi(p.classes[k]!.costShare, (x) => pct(x)))]);
+  });
+  return '\nper request class\n' + table(['', ...summary.plans.map((p) => p.name)], rows);
+}
+
+/** Plans of several backends: what each backend was given and how it ended there. */
+function backendTable(summary: RunSummary): string {
+  const several = summary.plans.filter((p) => p.backends.length > 1);
+  if (several.length === 0) return '';
+  const rows = several.flatMap((p) =>
+    p.backends.map((b) => [
+      `${p.name} / ${b.name} (${b.kind})`,
+      meanCi(b.requests.submitted),
+      meanCi(b.requests.completed),
+      meanCi(b.requests.failed),
+      Number.isFinite(b.utilization.mean) ? pct(b.utilization.mean) : '—',
+    ]),
+  );
+  return '\nper backend\n' + table(['', 'given', 'completed', 'failed', 'utilization'], rows);
+}
+
 /** What `capsim validate` prints: each plan's backend and prices, and the uncertain inputs. */
 export function describeScenario(scenario: Scenario, costs: CostBook): string {
   const lines = [`  horizon ${formatDuration(scenario.horizon)}, warmup ${formatDuration(scenario.warmup)}, ${scenario.seeds} seeds from ${scenario.seed}`];
   scenario.plans.forEach((plan, p) => {
-    const b = plan.backends[0]!;
-    const c = costs.plans[p]?.[0];
-    let what: string;
-    if (b.kind === 'api') what = c?.kind === 'api' ? `API ${c.model} (${c.tier}): $${c.input} in / $${c.output} out per million tokens` : 'API';
-    else if (b.perf.kind === 'service') what = `${b.replicas} plain server(s)`;
-    else {
-      const gpus = `${b.replicas} replica(s) of ${b.perf.tp} × ${b.perf.gpu}`;
-      const price =
-        c?.kind === 'managed'
-          ? `managed at $${Number(c.pricePerGpuHour.toPrecision(4))}/GPU-hour`
-          : c?.kind === 'fleet' && c.pools
-            ? `${c.pools.order.map((pool) => `${pool} $${Number((c.pools!.price[pool] ?? NaN).toPrecision(4))}`).join(' → ')} per GPU-hour`
-            : '';
-      what = `${b.perf.model} (${b.perf.dtype}) on ${gpus}${price ? `, ${price}` : ''}`;
-    }
-    lines.push(`  plan ${plan.name}: ${what}`);
+    const described = plan.backends.map((b, i) => {
+      const c = costs.plans[p]?.[i];
+      let what: string;
+      if (b.kind === 'api') what = c?.kind === 'api' ? `API ${c.model} (${c.tier}): $${c.input} in / $${c.output} out per million tokens` : 'API';
+      else if (b.perf.kind === 'service') what = `${b.replicas} plain server(s)`;
+      else {
+        const gpus = `${b.replicas} replica(s) of ${b.perf.tp} × ${b.perf.gpu}`;
+        const price =
+          c?.kind === 'managed'
+            ? `managed at $${Number(c.pricePerGpuHour.toPrecision(4))}/GPU-hour`
+            : c?.kind === 'fleet'
+              ? `${c.order.map((pool) => `${pool} $${Number((c.price[pool] ?? NaN).toPrecision(4))}`).join(' → ')} per GPU-hour`
+              : '';
+        what = `${b.perf.model} (${b.perf.dtype}) on ${gpus}${price ? `, ${price}` : ''}`;
+      }
+      return plan.backends.length > 1 ? `${b.name}: ${what}` : what;
+    });
+    lines.push(`  plan ${plan.name}: ${described.join('; then ')}`);
   });
   for (const f of uncertainFields(scenario)) lines.push(`  uncertain: ${f.path} ~ ${JSON.stringify(f.dist)}${f.integer ? ' (rounded)' : ''}`);
   return lines.join('\n') + '\n';

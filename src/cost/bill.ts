@@ -1,19 +1,36 @@
 /**
- * The bill of a run: the backends' charges (GPU hours by pool, API tokens by kind) plus
- * the plan's overhead (infrastructure as a share of GPU spend, engineering time, storage,
- * observability, egress), over the measured window and normalized to a 730-hour month.
- * Pure functions.
+ * The bill of a run: each backend's usage meters priced (GPU-hours by pool, managed
+ * GPU-seconds, API tokens by kind) plus the plan's overhead (infrastructure as a share of
+ * GPU spend, engineering time, storage, observability, egress), over the measured window
+ * and normalized to a 730-hour month. Pure functions; the only place usage becomes money.
+ *
+ * Items are keyed by backend (`<backend>.gpu.onDemand.a100-80gb`, `<backend>.api.input`),
+ * so two API backends of one plan keep separate lines, and each carries a label for people
+ * ("GPU on-demand, NVIDIA A100 SXM4 80GB").
  *
  * Cost per successful request = total / requests that completed within their SLO.
  */
-import type { Charge } from '../fleet/index.js';
+import type { GpuMeter, GpuPool, TokenMeter, UsageMeters } from '../backend/index.js';
+import { findGpu } from '../catalog/index.js';
 import type { Overhead } from '../scenario/index.js';
+import type { BackendCosts } from './prices.js';
 
 export const HOURS_PER_MONTH = 730;
 
+/** A line of a bill. */
+export interface BillItem {
+  /** Stable key: backend name (if any), what, and its kind. */
+  readonly id: string;
+  /** In words, for tables and the report. */
+  readonly label: string;
+  /** The backend it belongs to; undefined for the plan's overhead. */
+  readonly backend: string | undefined;
+  readonly usd: number;
+}
+
 export interface Bill {
-  /** Line items, USD over the window. */
-  readonly items: Record<string, number>;
+  /** Line items, USD over the window, in a fixed order: backends in plan order, then overhead. */
+  readonly items: readonly BillItem[];
   readonly total: number;
   readonly perMonth: number;
   readonly perSuccessfulRequest: number;
@@ -22,15 +39,20 @@ export interface Bill {
   readonly paidUtilization: number;
 }
 
+/** A backend's usage over the window and the prices it bills at. */
+export interface MeteredBackend {
+  readonly name: string;
+  readonly usage: UsageMeters;
+  readonly costs: BackendCosts;
+}
+
 export interface BillInput {
-  readonly charges: readonly Charge[];
+  readonly backends: readonly MeteredBackend[];
   readonly overhead: Overhead | undefined;
   readonly windowSeconds: number;
   readonly successfulRequests: number;
-  /** Output tokens of successful requests (for cost per million and egress). */
+  /** Output tokens of completed requests (for cost per million and egress). */
   readonly outputTokens: number;
-  readonly billedGpuSeconds: number;
-  readonly busyGpuSeconds: number;
 }
 
 /** A monthly amount prorated to the window. */
@@ -38,31 +60,162 @@ export function prorate(usdPerMonth: number, windowSeconds: number): number {
   return (usdPerMonth * windowSeconds) / (HOURS_PER_MONTH * 3600);
 }
 
+export interface Charge {
+  readonly item: string;
+  readonly label: string;
+  readonly usd: number;
+}
+
 export function overheadCharges(overhead: Overhead, gpuSpendUsd: number, windowSeconds: number, outputTokens: number): Charge[] {
   const charges: Charge[] = [];
-  const add = (item: string, usd: number) => {
-    if (usd > 0) charges.push({ item, usd });
+  const add = (item: string, label: string, usd: number) => {
+    if (usd > 0) charges.push({ item, label, usd });
   };
-  add('overhead.infrastructure', (gpuSpendUsd * overhead.infraPercentOfGpu) / 100);
-  add('overhead.engineering', prorate((overhead.engineeringFte * overhead.engineerAnnualUsd) / 12 + overhead.engineeringUsdPerMonth, windowSeconds));
-  add('overhead.storage', prorate(overhead.storageUsdPerMonth, windowSeconds));
-  add('overhead.observability', prorate(overhead.observabilityUsdPerMonth, windowSeconds));
-  add('overhead.egress', ((outputTokens * overhead.egressBytesPerToken) / 1e9) * overhead.egressUsdPerGB);
+  add('overhead.infrastructure', `infrastructure (${overhead.infraPercentOfGpu}% of GPU spend)`, (gpuSpendUsd * overhead.infraPercentOfGpu) / 100);
+  add('overhead.engineering', 'engineering', prorate((overhead.engineeringFte * overhead.engineerAnnualUsd) / 12 + overhead.engineeringUsdPerMonth, windowSeconds));
+  add('overhead.storage', 'storage', prorate(overhead.storageUsdPerMonth, windowSeconds));
+  add('overhead.observability', 'observability', prorate(overhead.observabilityUsdPerMonth, windowSeconds));
+  add('overhead.egress', 'egress', ((outputTokens * overhead.egressBytesPerToken) / 1e9) * overhead.egressUsdPerGB);
   return charges;
 }
 
+/** USD per GPU-hour of a meter's pool under a backend's prices. */
+export function gpuHourPrice(costs: BackendCosts, pool: GpuPool): number {
+  if (costs.kind === 'managed') return pool === 'managed' ? costs.pricePerGpuHour : NaN;
+  if (costs.kind !== 'fleet' || pool === 'managed') return NaN;
+  return costs.price[pool] ?? NaN;
+}
+
+const POOL_WORDS: Record<GpuPool, string> = { reserved: 'GPU reserved', onDemand: 'GPU on-demand', spot: 'GPU spot', managed: 'managed endpoint GPU time' };
+
+function gpuName(id: string): string {
+  return findGpu(id)?.name ?? id;
+}
+
+/** The priced lines of one backend's usage. */
+export function backendCharges(backend: MeteredBackend): Charge[] {
+  const { usage, costs } = backend;
+  const charges: Charge[] = [];
+  for (const m of aggregateGpu(usage.gpu)) {
+    const id = m.pool === 'managed' ? `managed.${m.gpu}` : `gpu.${m.pool}.${m.gpu}`;
+    charges.push({ item: id, label: `${POOL_WORDS[m.pool]}, ${gpuName(m.gpu)}`, usd: (m.gpuSeconds / 3600) * gpuHourPrice(costs, m.pool) });
+  }
+  if (usage.apiTokensByClass && costs.kind === 'api') {
+    const tokens = sumTokens(usage.apiTokensByClass);
+    const prefix = costs.tier === 'batch' ? 'api.batch' : 'api';
+    const tier = costs.tier === 'batch' ? ' (batch tier)' : '';
+    const lines: [keyof TokenMeter, string, number][] = [
+      ['input', 'API input tokens', costs.input],
+      ['cachedInput', 'API cached input tokens', costs.cachedInput],
+      ['output', 'API output tokens', costs.output],
+    ];
+    for (const [kind, words, perMillion] of lines) {
+      const usd = (tokens[kind] * perMillion) / 1e6;
+      if (usd > 0) charges.push({ item: `${prefix}.${kind}`, label: `${words}, ${costs.model}${tier}`, usd });
+    }
+  }
+  return charges;
+}
+
+function aggregateGpu(meters: readonly GpuMeter[]): GpuMeter[] {
+  const byKey = new Map<string, GpuMeter>();
+  for (const m of meters) {
+    const key = `${m.pool}/${m.gpu}`;
+    const seen = byKey.get(key);
+    byKey.set(key, { pool: m.pool, gpu: m.gpu, gpuSeconds: (seen?.gpuSeconds ?? 0) + m.gpuSeconds });
+  }
+  return [...byKey.values()];
+}
+
+export function sumTokens(byClass: readonly TokenMeter[]): TokenMeter {
+  const total = { input: 0, cachedInput: 0, output: 0 };
+  for (const m of byClass) {
+    total.input += m.input;
+    total.cachedInput += m.cachedInput;
+    total.output += m.output;
+  }
+  return total;
+}
+
 export function billRun(input: BillInput): Bill {
-  const gpuSpend = input.charges.filter((c) => c.item.startsWith('gpu.') || c.item.startsWith('managed.')).reduce((sum, c) => sum + c.usd, 0);
-  const all = [...input.charges, ...(input.overhead ? overheadCharges(input.overhead, gpuSpend, input.windowSeconds, input.outputTokens) : [])];
-  const items: Record<string, number> = {};
-  for (const c of all) items[c.item] = (items[c.item] ?? 0) + c.usd;
-  const total = Object.values(items).reduce((a, b) => a + b, 0);
+  const several = input.backends.length > 1;
+  const items: BillItem[] = [];
+  let gpuSpend = 0;
+  for (const backend of input.backends) {
+    for (const c of backendCharges(backend)) {
+      items.push({ id: `${backend.name}.${c.item}`, label: several ? `${c.label} (${backend.name})` : c.label, backend: backend.name, usd: c.usd });
+      if (c.item.startsWith('gpu.') || c.item.startsWith('managed.')) gpuSpend += c.usd;
+    }
+  }
+  if (input.overhead) {
+    for (const c of overheadCharges(input.overhead, gpuSpend, input.windowSeconds, input.outputTokens)) items.push({ id: c.item, label: c.label, backend: undefined, usd: c.usd });
+  }
+  const total = items.reduce((a, b) => a + b.usd, 0);
+  let billedGpuSeconds = 0;
+  let busyGpuSeconds = 0;
+  for (const b of input.backends) {
+    for (const m of b.usage.gpu) billedGpuSeconds += m.gpuSeconds;
+    busyGpuSeconds += b.usage.busyGpuSeconds;
+  }
   return {
     items,
     total,
     perMonth: (total * HOURS_PER_MONTH * 3600) / input.windowSeconds,
     perSuccessfulRequest: input.successfulRequests > 0 ? total / input.successfulRequests : Infinity,
     perMillionOutputTokens: input.outputTokens > 0 ? total / (input.outputTokens / 1e6) : Infinity,
-    paidUtilization: input.billedGpuSeconds > 0 ? input.busyGpuSeconds / input.billedGpuSeconds : NaN,
+    paidUtilization: billedGpuSeconds > 0 ? busyGpuSeconds / billedGpuSeconds : NaN,
   };
+}
+
+/**
+ * The bill's total worked out a second way, straight from the meters and the prices (each
+ * GPU meter and each class's tokens priced on its own, no item aggregation): the money
+ * invariant compares it with the sum of the bill's items.
+ */
+export function totalFromMeters(input: BillInput): number {
+  let gpu = 0;
+  let tokens = 0;
+  for (const b of input.backends) {
+    for (const m of b.usage.gpu) gpu += (m.gpuSeconds * gpuHourPrice(b.costs, m.pool)) / 3600;
+    const c = b.costs;
+    if (c.kind === 'api') for (const t of b.usage.apiTokensByClass ?? []) tokens += (t.input * c.input + t.cachedInput * c.cachedInput + t.output * c.output) / 1e6;
+  }
+  const o = input.overhead;
+  if (!o) return gpu + tokens;
+  const monthly = (o.engineeringFte * o.engineerAnnualUsd) / 12 + o.engineeringUsdPerMonth + o.storageUsdPerMonth + o.observabilityUsdPerMonth;
+  const egress = ((input.outputTokens * o.egressBytesPerToken) / 1e9) * o.egressUsdPerGB;
+  return gpu * (1 + o.infraPercentOfGpu / 100) + tokens + prorate(monthly, input.windowSeconds) + egress;
+}
+
+/**
+ * Each request class's part of the bill (USD). API tokens are attributed exactly; a fleet's
+ * or managed endpoint's GPU cost is shared by the tokens each class was served there; the
+ * overhead, and GPU cost with no tokens served, follow the shares of what was attributed
+ * (or the arrivals, when nothing was).
+ */
+export function classCosts(input: BillInput, bill: Bill, arrivalsByClass: readonly number[]): number[] {
+  const n = arrivalsByClass.length;
+  const direct = new Array<number>(n).fill(0);
+  let unattributed = bill.total;
+  for (const b of input.backends) {
+    const c = b.costs;
+    if (c.kind === 'api' && b.usage.apiTokensByClass) {
+      b.usage.apiTokensByClass.forEach((t, k) => {
+        const usd = (t.input * c.input + t.cachedInput * c.cachedInput + t.output * c.output) / 1e6;
+        if (k < n) direct[k]! += usd;
+        unattributed -= usd;
+      });
+    }
+    let gpuUsd = 0;
+    for (const m of b.usage.gpu) gpuUsd += (m.gpuSeconds * gpuHourPrice(c, m.pool)) / 3600;
+    const served = b.usage.servedTokensByClass;
+    const servedTotal = served.reduce((a, x) => a + (x ?? 0), 0);
+    if (gpuUsd > 0 && servedTotal > 0) {
+      for (let k = 0; k < n; k++) direct[k]! += (gpuUsd * (served[k] ?? 0)) / servedTotal;
+      unattributed -= gpuUsd;
+    }
+  }
+  const attributed = direct.reduce((a, x) => a + x, 0);
+  const arrivals = arrivalsByClass.reduce((a, x) => a + x, 0);
+  return direct.map((usd, k) => usd + unattributed * (attributed > 0 ? usd / attributed : arrivals > 0 ? arrivalsByClass[k]! / arrivals : 1 / n));
 }

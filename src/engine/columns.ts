@@ -4,7 +4,7 @@
  *
  * Imports nothing of the domain.
  */
-type Column = Float64Array | Int32Array;
+type Column = Float64Array | Int32Array | Uint8Array;
 
 /** A copy of `column` with room for `length` entries (the old ones kept in place). */
 export function grown<T extends Column>(column: T, length: number): T {

@@ -8,4 +8,4 @@ export * from './run-scenario.js';
 export * from './run-cell.js';
 export * from './summary.js';
 export * from './checks.js';
-export * from './resolve-costs.js';
+export * from './version.js';

@@ -11,7 +11,7 @@ import { Tinypool } from 'tinypool';
 import { InputError, type Scenario } from '../scenario/index.js';
 import { INPUT_ERROR_MARK } from './worker.js';
 import { assertDeployable } from './checks.js';
-import { resolveCosts, type CostBook } from './resolve-costs.js';
+import { resolveCosts, type CostBook } from '../cost/index.js';
 import { cellTask, runCell } from './run-cell.js';
 import type { PlanRunResult } from './simulate-run.js';
 

@@ -1,21 +1,44 @@
 /**
- * One Monte Carlo run of one plan: build the clock, the workload and the plan's backend,
- * run to the horizon, bill it, and return plain data (so it can cross a worker boundary).
+ * One Monte Carlo run of one plan: build the clock, the workload and the plan runtime, run
+ * to the horizon, price the backends' usage, and return plain data (so it can cross a
+ * worker boundary).
  *
  * Every plan of a run sees the same arrivals and the same per-request draws, because the
  * streams are keyed by (run seed, purpose), not by plan: common random numbers make
  * differences between plans sharper than independent runs would.
  */
-import { ApiBackend } from '../api/index.js';
-import { billRun, type Bill } from '../cost/index.js';
+import type { ApiCounters, BackendFigures } from '../backend/index.js';
+import { billRun, classCosts, resolveCosts, totalFromMeters, type Bill, type BillInput, type CostBook } from '../cost/index.js';
 import { InvariantError, Simulation } from '../engine/index.js';
-import { LlmFleet, ServerFleet, type FleetRuntime } from '../fleet/index.js';
-import { RunRecorder, type SerializedHistogram } from '../metrics/index.js';
-import { makeSampler, openStream } from '../random/index.js';
-import { scenarioForRun, type Backend, type Scenario } from '../scenario/index.js';
-import { setupReplica } from '../serving/index.js';
+import { RunRecorder, type FailureCounts, type SerializedHistogram } from '../metrics/index.js';
+import { PlanRuntime, type BackendEnd } from '../plan/index.js';
+import { scenarioForRun, type Plan, type Scenario } from '../scenario/index.js';
 import { makeRequestSource, workloadClasses, type ArrivalRecord } from '../workload/index.js';
-import { resolveCosts, type BackendCosts, type CostBook } from './resolve-costs.js';
+
+/** How the requests of one class ended in a run. */
+export interface ClassRunResult {
+  readonly name: string;
+  readonly arrived: number;
+  readonly succeeded: number;
+  readonly late: number;
+  readonly failed: number;
+  readonly failedBy: FailureCounts;
+  readonly latency: { readonly e2e: SerializedHistogram; readonly ttft: SerializedHistogram };
+  /** This class's part of the run's bill (USD over the window). */
+  readonly costUsd: number;
+}
+
+/** What one backend of the plan did in a run. */
+export interface BackendRunResult {
+  readonly name: string;
+  readonly kind: Plan['backends'][number]['kind'];
+  /** Counted requests it was given, and how they ended there. */
+  readonly submitted: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly inFlight: number;
+  readonly figures: BackendFigures;
+}
 
 export interface PlanRunResult {
   readonly seed: number;
@@ -26,7 +49,7 @@ export interface PlanRunResult {
     /** Completed, but past the SLO. */
     readonly late: number;
     readonly failed: number;
-    readonly failedBy: { readonly rejected: number; readonly timedOut: number; readonly errored: number };
+    readonly failedBy: FailureCounts;
     readonly inFlight: number;
   };
   readonly successRate: number;
@@ -53,8 +76,10 @@ export interface PlanRunResult {
   /** Managed endpoints: cold starts in the window. */
   readonly coldStarts: number;
   /** API backends: calls made, 429 answers, failed calls, retries. */
-  readonly api: { readonly calls: number; readonly rateLimited: number; readonly errors: number; readonly retries: number };
+  readonly api: ApiCounters;
   readonly cost: Bill;
+  readonly classes: readonly ClassRunResult[];
+  readonly backends: readonly BackendRunResult[];
   /** Trace rows skipped as malformed (with skipBadRows). */
   readonly skippedRows: number;
   /** Values this run drew for the scenario's uncertain inputs, by field path. */
@@ -62,91 +87,38 @@ export interface PlanRunResult {
   readonly events: number;
 }
 
-function buildBackend(
-  sim: Simulation,
-  recorder: RunRecorder,
-  backend: Backend,
-  costs: BackendCosts | undefined,
-  seed: number,
-  window: { from: number; to: number },
-  sharedPrefixByClass: readonly (number | undefined)[],
-): FleetRuntime {
-  if (backend.kind === 'api') {
-    if (costs?.kind !== 'api') throw new Error('API backend without resolved prices');
-    return new ApiBackend(sim, recorder, {
-      tier: backend.tier,
-      prices: { input: costs.input, cachedInput: costs.cachedInput, output: costs.output },
-      cachedInputShare: backend.cachedInputShare,
-      sharedPrefixByClass,
-      ttft: makeSampler(backend.ttft),
-      outputTokensPerSecond: makeSampler(backend.outputTokensPerSecond),
-      batchLatency: makeSampler(backend.batchLatency),
-      rateLimit: backend.rateLimit,
-      retry: backend.retry,
-      outages: backend.outages,
-      rng: openStream(seed, 'api', 'backend0'),
-      failureRng: openStream(seed, 'failures', 'api/backend0'),
-    });
-  }
-  const queueCapacity = backend.queue?.capacity;
-  const queueTimeout = backend.queue?.timeout;
-  if (backend.perf.kind === 'service') {
-    return new ServerFleet(sim, recorder, {
-      replicas: backend.replicas,
-      service: makeSampler(backend.perf.service),
-      serviceRng: openStream(seed, 'service', 'backend0'),
-      queueCapacity,
-      queueTimeout,
-      window,
-    });
-  }
-  const setup = setupReplica(backend.perf);
-  const managed =
-    backend.kind === 'managed' && costs?.kind === 'managed'
-      ? {
-          gpu: backend.perf.gpu,
-          gpusPerReplica: backend.perf.tp,
-          pricePerGpuHour: costs.pricePerGpuHour,
-          billingIncrement: backend.billing.billingIncrement,
-          idleTimeout: backend.billing.idleTimeout,
-          coldStart: backend.billing.coldStart,
-        }
-      : undefined;
-  return new LlmFleet(sim, recorder, {
-    replicas: backend.replicas,
-    stepTime: setup.stepTime,
-    kvBlocks: setup.memory.kvBlocks,
-    maxRequestTokens: Math.min(setup.memory.kvCapacityTokens, setup.config.model.contextLength),
-    limits: backend.perf.scheduler,
-    queueCapacity,
-    queueTimeout,
-    window,
-    pools: costs?.kind === 'fleet' ? costs.pools : undefined,
-    preemptionRng: openStream(seed, 'failures', 'spot/backend0'),
-    managed,
-  });
-}
-
 export function simulatePlanRun(central: Scenario, planIndex: number, seed: number, costBook: CostBook = resolveCosts(central)): PlanRunResult {
   // Uncertain inputs are drawn once per run (the same draw for every plan of the run).
   const { scenario, drawn } = scenarioForRun(central, seed);
   const plan = scenario.plans[planIndex];
   if (!plan) throw new RangeError(`no plan ${planIndex}`);
+  const costs = costBook.plans[planIndex] ?? [];
   const { horizon, warmup } = scenario;
   const window = { from: warmup, to: horizon };
   const sim = new Simulation();
   const classes = workloadClasses(scenario.workload);
   const recorder = new RunRecorder(warmup, classes.map((c) => c.slo));
-  const fleet = buildBackend(sim, recorder, plan.backends[0]!, costBook.plans[planIndex]?.[0], seed, window, classes.map((c) => c.sharedPrefix));
+  const runtime = new PlanRuntime({
+    sim,
+    recorder,
+    plan,
+    seed,
+    window,
+    classes,
+    contextWindows: plan.backends.map((_, b) => {
+      const c = costs[b];
+      return c?.kind === 'api' ? c.contextWindow : undefined;
+    }),
+  });
 
   // Requests are pulled one ahead: each arrival event schedules the next.
-  const source = makeRequestSource(scenario.workload, { seed, horizon, baseDir: process.cwd() });
+  const source = makeRequestSource(scenario.workload, { seed, horizon, baseDir: scenario.context.baseDir });
   const request: ArrivalRecord = { time: 0, input: 0, output: 0, classId: 0 };
   const pull = () => {
     if (source.next(request) && request.time <= horizon) sim.schedule(request.time, arrivalKind);
   };
   const arrivalKind = sim.register((_target, _gen, now) => {
-    fleet.arrive(now, request.input, request.output, request.classId);
+    runtime.arrive(now, request.input, request.output, request.classId);
     pull();
   });
   try {
@@ -155,28 +127,26 @@ export function simulatePlanRun(central: Scenario, planIndex: number, seed: numb
   } finally {
     source.close();
   }
-  const end = fleet.end(horizon);
+  const end = runtime.end(horizon);
 
-  const failed = recorder.failedTotal();
-  if (recorder.arrived !== recorder.succeeded + recorder.late + failed + end.inFlight) {
-    throw new InvariantError(
-      `requests not conserved in plan ${plan.name}, seed ${seed}: arrived ${recorder.arrived} != succeeded ${recorder.succeeded} + late ${recorder.late} + failed ${failed} + in flight ${end.inFlight}`,
-      horizon,
-    );
-  }
   const windowSeconds = horizon - warmup;
-  const cost = billRun({
-    charges: end.charges,
+  const billInput: BillInput = {
+    backends: end.backends.map((b, i) => ({ name: b.name, usage: b.report.usage, costs: costs[i] ?? { kind: 'none' } })),
     overhead: plan.overhead,
     windowSeconds,
     successfulRequests: recorder.succeeded,
     outputTokens: recorder.outputTokens,
-    billedGpuSeconds: end.billedGpuSeconds,
-    busyGpuSeconds: end.busyGpuSeconds,
-  });
-  const itemsTotal = Object.values(cost.items).reduce((a, b) => a + b, 0);
-  if (Math.abs(itemsTotal - cost.total) > 1e-9 * Math.max(1, cost.total)) throw new InvariantError(`bill items sum to ${itemsTotal}, total ${cost.total}`, horizon);
+  };
+  const cost = billRun(billInput);
+  const itemsTotal = cost.items.reduce((a, b) => a + b.usd, 0);
+  const fromMeters = totalFromMeters(billInput);
+  if (!(Math.abs(itemsTotal - fromMeters) <= 1e-9 * Math.max(1, Math.abs(fromMeters)))) {
+    throw new InvariantError(`plan ${plan.name}, seed ${seed}: bill items sum to ${itemsTotal}, but the meters priced directly come to ${fromMeters}`, horizon);
+  }
+  const classUsd = classCosts(billInput, cost, recorder.classes.map((c) => c.arrived));
+  const failed = recorder.failedTotal();
   const finished = recorder.succeeded + recorder.late + failed;
+  const figures = combineFigures(end.backends.map((b) => b.report.figures));
   return {
     seed,
     requests: {
@@ -184,27 +154,83 @@ export function simulatePlanRun(central: Scenario, planIndex: number, seed: numb
       succeeded: recorder.succeeded,
       late: recorder.late,
       failed,
-      failedBy: { ...recorder.failed },
+      failedBy: { ...recorder.all.failed },
       inFlight: end.inFlight,
     },
     successRate: recorder.arrived > 0 ? recorder.succeeded / recorder.arrived : NaN,
     sloAttainment: finished > 0 ? recorder.succeeded / finished : NaN,
-    utilization: end.utilization,
-    replicaUtilization: end.replicaUtilization,
-    queueLength: end.queueLength,
-    inSystem: end.inSystem,
+    ...figures,
     throughput: recorder.arrived / windowSeconds,
-    latency: { queueWait: recorder.queueWait.toJSON(), e2e: recorder.e2e.toJSON(), ttft: recorder.ttft.toJSON(), tpot: recorder.tpot.toJSON() },
+    latency: { queueWait: recorder.queueWait.toJSON(), e2e: recorder.all.e2e.toJSON(), ttft: recorder.all.ttft.toJSON(), tpot: recorder.tpot.toJSON() },
     outputTokensPerSecond: recorder.outputTokens / windowSeconds,
-    meanBatch: end.meanBatch ?? NaN,
-    kvOccupancy: end.kvOccupancy ?? NaN,
-    preemptions: end.preemptions ?? 0,
-    spotPreemptions: end.spotPreemptions ?? 0,
-    coldStarts: end.coldStarts ?? 0,
-    api: end.api ?? { calls: 0, rateLimited: 0, errors: 0, retries: 0 },
     cost,
+    classes: recorder.classes.map((t, k) => ({
+      name: classes[k]!.name,
+      arrived: t.arrived,
+      succeeded: t.succeeded,
+      late: t.late,
+      failed: t.failedTotal(),
+      failedBy: { ...t.failed },
+      latency: { e2e: t.e2e.toJSON(), ttft: t.ttft.toJSON() },
+      costUsd: classUsd[k] ?? 0,
+    })),
+    backends: end.backends.map(backendResult),
     skippedRows: source.skippedRows,
     uncertain: drawn,
     events: sim.eventsProcessed,
+  };
+}
+
+function backendResult(b: BackendEnd): BackendRunResult {
+  return { name: b.name, kind: b.kind, submitted: b.tally.submitted, completed: b.tally.completed, failed: b.tally.failed, inFlight: b.report.inFlight, figures: b.report.figures };
+}
+
+type PlanFigures = Pick<PlanRunResult, 'utilization' | 'replicaUtilization' | 'queueLength' | 'inSystem' | 'meanBatch' | 'kvOccupancy' | 'preemptions' | 'spotPreemptions' | 'coldStarts' | 'api'>;
+
+/**
+ * A plan's figures from its backends': utilization and KV occupancy averaged over replicas,
+ * the running batch over busy replica-time, queue lengths and counters summed. (With one
+ * backend, its own figures.)
+ */
+export function combineFigures(backends: readonly BackendFigures[]): PlanFigures {
+  let replicas = 0;
+  let busy = 0;
+  let batchArea = 0;
+  let kv = 0;
+  let kvReplicas = 0;
+  const sumFinite = (pick: (f: BackendFigures) => number) => {
+    const xs = backends.map(pick).filter(Number.isFinite);
+    return xs.length > 0 ? xs.reduce((a, b) => a + b, 0) : NaN;
+  };
+  for (const f of backends) {
+    if (f.replicas === 0) continue;
+    replicas += f.replicas;
+    busy += f.utilization * f.replicas;
+    if (Number.isFinite(f.meanBatch)) batchArea += f.meanBatch * f.utilization * f.replicas;
+    if (Number.isFinite(f.kvOccupancy)) {
+      kv += f.kvOccupancy * f.replicas;
+      kvReplicas += f.replicas;
+    }
+  }
+  const single = backends.length === 1 ? backends[0] : undefined;
+  const api = { calls: 0, rateLimited: 0, errors: 0, retries: 0 };
+  for (const f of backends) {
+    if (!f.api) continue;
+    api.calls += f.api.calls;
+    api.rateLimited += f.api.rateLimited;
+    api.errors += f.api.errors;
+    api.retries += f.api.retries;
+  }
+  return {
+    utilization: single ? single.utilization : replicas > 0 ? busy / replicas : NaN,
+    replicaUtilization: backends.flatMap((f) => f.replicaUtilization),
+    queueLength: sumFinite((f) => f.queueLength),
+    inSystem: sumFinite((f) => f.inSystem),
+    meanBatch: single ? single.meanBatch : busy > 0 && batchArea > 0 ? batchArea / busy : NaN,
+    kvOccupancy: single ? single.kvOccupancy : kvReplicas > 0 ? kv / kvReplicas : NaN,
+    preemptions: backends.reduce((n, f) => n + f.preemptions, 0),
+    spotPreemptions: backends.reduce((n, f) => n + f.spotPreemptions, 0),
+    coldStarts: backends.reduce((n, f) => n + f.coldStarts, 0),
+    api,
   };
 }

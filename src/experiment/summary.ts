@@ -3,12 +3,14 @@
  * vary between runs become `AcrossRuns` statistics; latencies are pooled over all runs
  * (their histograms are merged) and reported once.
  */
-import { acrossRuns, LogHistogram, type AcrossRuns, type LatencySummary, type SerializedHistogram } from '../metrics/index.js';
-import { decide, type Decision, type PlanKind } from '../cost/index.js';
-import type { Scenario } from '../scenario/index.js';
-import type { CostBook } from './resolve-costs.js';
+import { acrossRuns, FAILURE_REASONS, LogHistogram, type AcrossRuns, type FailureReason, type LatencySummary, type SerializedHistogram } from '../metrics/index.js';
+import { decide, type CostBook, type Decision } from '../cost/index.js';
+import { planKind, type PlanKind } from '../plan/index.js';
+import { scenarioForOutput } from '../scenario/index.js';
+import { workloadClasses } from '../workload/index.js';
 import type { ScenarioRuns } from './run-scenario.js';
 import type { PlanRunResult } from './simulate-run.js';
+import { capsimVersion } from './version.js';
 
 /** Latency figures pooled over all runs (seconds), and how many requests they are over. */
 export type PooledLatency = LatencySummary;
@@ -18,7 +20,8 @@ export interface PlanSummary {
   runs: number;
   kind: PlanKind;
   requests: { arrived: AcrossRuns; succeeded: AcrossRuns; late: AcrossRuns; failed: AcrossRuns; inFlight: AcrossRuns };
-  failedBy: { rejected: AcrossRuns; timedOut: AcrossRuns; errored: AcrossRuns };
+  /** Failures by reason (see metrics/run-recorder.ts for what each means). */
+  failedBy: Record<FailureReason, AcrossRuns>;
   successRate: AcrossRuns;
   sloAttainment: AcrossRuns;
   throughput: AcrossRuns;
@@ -28,11 +31,19 @@ export interface PlanSummary {
     perMonth: AcrossRuns;
     perMillionOutputTokens: AcrossRuns;
     paidUtilization: AcrossRuns;
-    /** Line items over the window (USD). */
+    /** Line items over the window (USD), by item id. */
     items: Record<string, AcrossRuns>;
     /** Line items normalized to a 730-hour month (USD, means over runs). */
     itemsPerMonth: Record<string, number>;
+    /** Each item id in words ("GPU on-demand, NVIDIA A100 SXM4 80GB"). */
+    itemLabels: Record<string, string>;
   };
+  /** Per request class: outcomes, latencies, its share of the cost, and its SLO target. */
+  classes: ClassSummary[];
+  /** Per backend: the requests it was given and how they ended there, and its own figures. */
+  backends: BackendSummary[];
+  /** Per run, what the report plots: cost per successful request and per month, success rate. */
+  perRun: { seed: number; costPerSuccessfulRequest: number | null; costPerMonth: number; successRate: number | null }[];
   api: { calls: AcrossRuns; rateLimited: AcrossRuns; errors: AcrossRuns; retries: AcrossRuns };
   spotPreemptions: AcrossRuns;
   coldStarts: AcrossRuns;
@@ -53,9 +64,39 @@ export interface PlanSummary {
   inSystem: AcrossRuns;
 }
 
+export interface ClassSummary {
+  name: string;
+  requests: { arrived: AcrossRuns; succeeded: AcrossRuns; late: AcrossRuns; failed: AcrossRuns };
+  failedBy: Record<FailureReason, AcrossRuns>;
+  /** Succeeded / arrived, per run. */
+  successRate: AcrossRuns;
+  /** The share of arrived requests that must succeed (undefined without an SLO). */
+  target: number | undefined;
+  latency: { e2e: PooledLatency; ttft: PooledLatency };
+  /** This class's share of the plan's total cost, per run. */
+  costShare: AcrossRuns;
+  /** This class's cost over its own successful requests. */
+  costPerSuccessfulRequest: AcrossRuns;
+}
+
+export interface BackendSummary {
+  name: string;
+  kind: string;
+  requests: { submitted: AcrossRuns; completed: AcrossRuns; failed: AcrossRuns; inFlight: AcrossRuns };
+  replicas: number;
+  utilization: AcrossRuns;
+  queueLength: AcrossRuns;
+  meanBatch: AcrossRuns;
+  kvOccupancy: AcrossRuns;
+  preemptions: AcrossRuns;
+  spotPreemptions: AcrossRuns;
+  coldStarts: AcrossRuns;
+  api: { calls: AcrossRuns; rateLimited: AcrossRuns; errors: AcrossRuns; retries: AcrossRuns } | undefined;
+}
+
 export interface RunSummary {
   capsim: { version: string; command: 'run' };
-  scenario: Scenario;
+  scenario: ReturnType<typeof scenarioForOutput>;
   prices: CostBook;
   seeds: number[];
   warnings: string[];
@@ -85,30 +126,63 @@ export function cheaperShare(runs: ScenarioRuns): Record<string, Record<string, 
   return out;
 }
 
-/** API plans bill tokens; self-hosted plans bill GPUs; plain-server plans bill nothing. */
-export function planKind(plan: Scenario['plans'][number]): PlanKind {
-  const backend = plan.backends[0]!;
-  if (backend.kind === 'api') return 'api';
-  if (backend.kind === 'managed') return 'managed';
-  return backend.perf.kind === 'llm' ? 'self-hosted' : 'other';
-}
-
 export function pooledLatency(histograms: readonly SerializedHistogram[]): PooledLatency {
   const pooled = new LogHistogram();
   for (const h of histograms) pooled.merge(LogHistogram.fromJSON(h));
   return pooled.summary();
 }
 
-export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanRunResult[]): PlanSummary {
+function failuresAcross<T>(runs: readonly T[], pick: (r: T) => Record<FailureReason, number>): Record<FailureReason, AcrossRuns> {
+  return Object.fromEntries(FAILURE_REASONS.map((reason) => [reason, acrossRuns(runs.map((r) => pick(r)[reason]))])) as Record<FailureReason, AcrossRuns>;
+}
+
+export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanRunResult[], targets: readonly (number | undefined)[] = []): PlanSummary {
   const over = (pick: (r: PlanRunResult) => number) => acrossRuns(runs.map(pick));
   const replicas = runs[0]?.replicaUtilization.length ?? 0;
-  const itemNames = [...new Set(runs.flatMap((r) => Object.keys(r.cost.items)))].sort();
+  const itemUsd = (r: PlanRunResult, id: string) => r.cost.items.reduce((sum, item) => (item.id === id ? sum + item.usd : sum), 0);
+  const itemLabels: Record<string, string> = {};
+  for (const r of runs) for (const item of r.cost.items) itemLabels[item.id] ??= item.label;
   const items: Record<string, AcrossRuns> = {};
   const itemsPerMonth: Record<string, number> = {};
-  for (const item of itemNames) {
-    items[item] = over((r) => r.cost.items[item] ?? 0);
-    itemsPerMonth[item] = acrossRuns(runs.map((r) => ((r.cost.items[item] ?? 0) * r.cost.perMonth) / (r.cost.total || 1))).mean;
+  for (const id of Object.keys(itemLabels).sort()) {
+    items[id] = over((r) => itemUsd(r, id));
+    itemsPerMonth[id] = acrossRuns(runs.map((r) => (itemUsd(r, id) * r.cost.perMonth) / (r.cost.total || 1))).mean;
   }
+  const classCount = runs[0]?.classes.length ?? 0;
+  const classes = Array.from({ length: classCount }, (_, k): ClassSummary => {
+    const of = (pick: (c: PlanRunResult['classes'][number], r: PlanRunResult) => number) => acrossRuns(runs.map((r) => pick(r.classes[k]!, r)));
+    return {
+      name: runs[0]!.classes[k]!.name,
+      requests: { arrived: of((c) => c.arrived), succeeded: of((c) => c.succeeded), late: of((c) => c.late), failed: of((c) => c.failed) },
+      failedBy: failuresAcross(runs, (r) => r.classes[k]!.failedBy),
+      successRate: of((c) => (c.arrived > 0 ? c.succeeded / c.arrived : NaN)),
+      target: targets[k],
+      latency: { e2e: pooledLatency(runs.map((r) => r.classes[k]!.latency.e2e)), ttft: pooledLatency(runs.map((r) => r.classes[k]!.latency.ttft)) },
+      costShare: of((c, r) => (r.cost.total > 0 ? c.costUsd / r.cost.total : NaN)),
+      costPerSuccessfulRequest: of((c) => (c.succeeded > 0 ? c.costUsd / c.succeeded : NaN)),
+    };
+  });
+  const backendCount = runs[0]?.backends.length ?? 0;
+  const backends = Array.from({ length: backendCount }, (_, b): BackendSummary => {
+    const of = (pick: (x: PlanRunResult['backends'][number]) => number) => acrossRuns(runs.map((r) => pick(r.backends[b]!)));
+    const first = runs[0]!.backends[b]!;
+    return {
+      name: first.name,
+      kind: first.kind,
+      requests: { submitted: of((x) => x.submitted), completed: of((x) => x.completed), failed: of((x) => x.failed), inFlight: of((x) => x.inFlight) },
+      replicas: first.figures.replicas,
+      utilization: of((x) => x.figures.utilization),
+      queueLength: of((x) => x.figures.queueLength),
+      meanBatch: of((x) => x.figures.meanBatch),
+      kvOccupancy: of((x) => x.figures.kvOccupancy),
+      preemptions: of((x) => x.figures.preemptions),
+      spotPreemptions: of((x) => x.figures.spotPreemptions),
+      coldStarts: of((x) => x.figures.coldStarts),
+      api: first.figures.api
+        ? { calls: of((x) => x.figures.api?.calls ?? 0), rateLimited: of((x) => x.figures.api?.rateLimited ?? 0), errors: of((x) => x.figures.api?.errors ?? 0), retries: of((x) => x.figures.api?.retries ?? 0) }
+        : undefined,
+    };
+  });
   return {
     name,
     kind,
@@ -120,11 +194,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
       failed: over((r) => r.requests.failed),
       inFlight: over((r) => r.requests.inFlight),
     },
-    failedBy: {
-      rejected: over((r) => r.requests.failedBy.rejected),
-      timedOut: over((r) => r.requests.failedBy.timedOut),
-      errored: over((r) => r.requests.failedBy.errored),
-    },
+    failedBy: failuresAcross(runs, (r) => r.requests.failedBy),
     successRate: over((r) => r.successRate),
     sloAttainment: over((r) => r.sloAttainment),
     throughput: over((r) => r.throughput),
@@ -136,7 +206,16 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
       paidUtilization: over((r) => r.cost.paidUtilization),
       items,
       itemsPerMonth,
+      itemLabels,
     },
+    classes,
+    backends,
+    perRun: runs.map((r) => ({
+      seed: r.seed,
+      costPerSuccessfulRequest: Number.isFinite(r.cost.perSuccessfulRequest) ? r.cost.perSuccessfulRequest : null,
+      costPerMonth: r.cost.perMonth,
+      successRate: Number.isFinite(r.successRate) ? r.successRate : null,
+    })),
     api: {
       calls: over((r) => r.api.calls),
       rateLimited: over((r) => r.api.rateLimited),
@@ -164,17 +243,28 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
   };
 }
 
-export function summarizeRuns(runs: ScenarioRuns, version: string, warnings: string[]): RunSummary {
-  const plans = runs.plans.map((p, i) => summarizePlan(p.name, planKind(runs.scenario.plans[i]!), p.runs));
+export interface SummaryOptions {
+  /** Warnings to carry in the document (`--json` puts them there instead of on stderr). */
+  readonly warnings?: readonly string[];
+}
+
+export function summarizeRuns(runs: ScenarioRuns, options: SummaryOptions = {}): RunSummary {
+  const targets = workloadClasses(runs.scenario.workload).map((c) => c.target);
+  const plans = runs.plans.map((p, i) => summarizePlan(p.name, planKind(runs.scenario.plans[i]!), p.runs, targets));
   return {
-    capsim: { version, command: 'run' },
-    scenario: runs.scenario,
+    capsim: { version: capsimVersion(), command: 'run' },
+    scenario: scenarioForOutput(runs.scenario),
     prices: runs.costs,
     seeds: [...runs.seeds],
-    warnings,
+    warnings: [...(options.warnings ?? [])],
     plans,
     decision: decide(
-      plans.map((p) => ({ name: p.name, kind: p.kind, perSuccessfulRequest: p.cost.perSuccessfulRequest.mean })),
+      plans.map((p) => ({
+        name: p.name,
+        kind: p.kind,
+        perSuccessfulRequest: p.cost.perSuccessfulRequest.mean,
+        classes: p.classes.map((c) => ({ name: c.name, achieved: c.successRate.mean, target: c.target })),
+      })),
       runs.scenario.decision.friction,
     ),
     cheaperShare: cheaperShare(runs),

@@ -16,15 +16,14 @@
  * idle timeout it scales to zero again. Each warm period is billed per GPU-second,
  * rounded up to the billing increment.
  */
-import type { Simulation } from '../engine/index.js';
-import type { RunRecorder } from '../metrics/index.js';
+import { IdDeque, type Backend, type BackendContext, type BackendReport, type GpuMeter, type Refusal, type ReqId } from '../backend/index.js';
 import { overlap, TimeWeightedLevel } from '../metrics/index.js';
 import type { Rng } from '../random/index.js';
-import { IdDeque, LlmReplica, RequestTable, type ReqId, type ReplicaSink, type SchedulerLimits, type StepTimeModel } from '../serving/index.js';
-import type { FleetEnd, FleetRuntime } from './fleet-runtime.js';
-import { placeReplicas, poolCharges, type PoolName, type ResolvedPools } from './pools.js';
+import { LlmReplica, type ReplicaSink, type SchedulerLimits, type StepTimeModel } from '../serving/index.js';
+import { placeReplicas, poolMeters, type FleetPools, type PoolName } from './pools.js';
 
 export interface LlmFleetOptions {
+  readonly name: string;
   readonly replicas: number;
   readonly stepTime: StepTimeModel;
   readonly kvBlocks: number;
@@ -33,19 +32,17 @@ export interface LlmFleetOptions {
   readonly limits: SchedulerLimits;
   readonly queueCapacity: number | undefined;
   readonly queueTimeout: number | undefined;
-  readonly window: { readonly from: number; readonly to: number };
-  /** GPU pools and prices; without them the fleet bills nothing. */
-  readonly pools?: ResolvedPools | undefined;
+  /** GPU pools the replicas run in (a managed endpoint has none: see `managed`). */
+  readonly pools?: FleetPools | undefined;
   /** Draws spot preemption times. */
   readonly preemptionRng?: Rng | undefined;
-  /** Scale-to-zero billing of a managed endpoint (instead of pools). */
+  /** Scale-to-zero and per-increment metering of a managed endpoint (instead of pools). */
   readonly managed?: ManagedScaling | undefined;
 }
 
 export interface ManagedScaling {
   readonly gpu: string;
   readonly gpusPerReplica: number;
-  readonly pricePerGpuHour: number;
   readonly billingIncrement: number;
   readonly idleTimeout: number;
   readonly coldStart: number;
@@ -55,13 +52,14 @@ const COLD = 0;
 const STARTING = 1;
 const WARM = 2;
 
-export class LlmFleet implements FleetRuntime, ReplicaSink {
-  private readonly table = new RequestTable();
+export class LlmFleet implements Backend, ReplicaSink {
+  readonly name: string;
   private readonly replicas: LlmReplica[];
   private readonly queueLevel: TimeWeightedLevel;
   private queued = 0;
   /** Requests that arrived (or were evicted) while no replica could take them. */
   private readonly holding = new IdDeque();
+
   private readonly placement: PoolName[];
   /** A replica stops taking new requests from its preemption notice until it is back. */
   private readonly draining: boolean[];
@@ -78,18 +76,22 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
   private coldStarts = 0;
   private readonly warmKind: number;
   private readonly idleKind: number;
+  /** Exponentially weighted mean of recent waits from submission to admission (for predictedWait). */
+  private recentWait = 0;
+  private readonly servedTokensByClass: number[] = [];
 
   constructor(
-    private readonly sim: Simulation,
-    private readonly recorder: RunRecorder,
+    private readonly ctx: BackendContext,
     private readonly opts: LlmFleetOptions,
   ) {
-    this.queueLevel = new TimeWeightedLevel(opts.window.from, opts.window.to);
+    this.name = opts.name;
+    const sim = ctx.sim;
+    this.queueLevel = new TimeWeightedLevel(ctx.window.from, ctx.window.to);
     const wakeKind = sim.register((index, gen, now) => this.replicas[index]!.wake(gen, now));
     this.replicas = Array.from(
       { length: opts.replicas },
       (_, index) =>
-        new LlmReplica(sim, this.table, this, { index, stepTime: opts.stepTime, kvBlocks: opts.kvBlocks, limits: opts.limits, queueTimeout: opts.queueTimeout, window: opts.window }, wakeKind),
+        new LlmReplica(sim, ctx.table, this, { index, stepTime: opts.stepTime, kvBlocks: opts.kvBlocks, limits: opts.limits, queueTimeout: opts.queueTimeout, window: ctx.window }, wakeKind),
     );
     this.placement = opts.pools ? placeReplicas(opts.replicas, opts.pools) : Array.from({ length: opts.replicas }, () => 'onDemand' as const);
     this.draining = this.replicas.map(() => false);
@@ -109,7 +111,11 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
     }
   }
 
-  private outstanding(): number {
+  private counts(id: ReqId): boolean {
+    return this.ctx.table.arrival[id]! >= this.ctx.window.from;
+  }
+
+  get outstanding(): number {
     let n = this.holding.length;
     for (const r of this.replicas) n += r.outstanding;
     return n;
@@ -123,7 +129,7 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
   }
 
   private idleCheck(gen: number, now: number): void {
-    if (gen !== this.idleGen || this.endpointState !== WARM || this.outstanding() > 0) return;
+    if (gen !== this.idleGen || this.endpointState !== WARM || this.outstanding > 0) return;
     this.closeWarmPeriod(now);
     this.endpointState = COLD;
     for (const r of this.replicas) r.evict(now);
@@ -132,7 +138,7 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
   /** Bills a warm period [warmSince, end], clipped to the window and rounded up to the increment. */
   private closeWarmPeriod(end: number): void {
     const m = this.opts.managed!;
-    const seconds = overlap(this.warmSince, end, this.opts.window.from, this.opts.window.to);
+    const seconds = overlap(this.warmSince, end, this.ctx.window.from, this.ctx.window.to);
     if (seconds > 0) this.warmBilledSeconds += Math.ceil(seconds / m.billingIncrement - 1e-9) * m.billingIncrement;
   }
 
@@ -140,19 +146,19 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
     const hazard = this.opts.pools?.spot?.preemptionsPerHour ?? 0;
     if (!(hazard > 0) || !this.opts.preemptionRng) return;
     const at = now + (-Math.log(1 - this.opts.preemptionRng()) * 3600) / hazard;
-    if (at <= this.opts.window.to) this.sim.schedule(at, this.noticeKind, index);
+    if (at <= this.ctx.window.to) this.ctx.sim.schedule(at, this.noticeKind, index);
   }
 
   private notice(index: number, now: number): void {
     this.draining[index] = true;
-    if (this.recorder.counts(now)) this.spotPreemptions++;
-    this.sim.schedule(now + (this.opts.pools?.spot?.notice ?? 0), this.evictKind, index);
+    if (now >= this.ctx.window.from) this.spotPreemptions++;
+    this.ctx.sim.schedule(now + (this.opts.pools?.spot?.notice ?? 0), this.evictKind, index);
   }
 
   private evict(index: number, now: number): void {
-    this.upSeconds[index]! += overlap(this.upSince[index]!, now, this.opts.window.from, this.opts.window.to);
+    this.upSeconds[index]! += overlap(this.upSince[index]!, now, this.ctx.window.from, this.ctx.window.to);
     for (const id of this.replicas[index]!.evict(now)) this.dispatch(id, now);
-    this.sim.schedule(now + (this.opts.pools?.spot?.replacementDelay ?? 0), this.restoreKind, index);
+    this.ctx.sim.schedule(now + (this.opts.pools?.spot?.replacementDelay ?? 0), this.restoreKind, index);
   }
 
   private restore(index: number, now: number): void {
@@ -186,42 +192,69 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
     }
   }
 
-  arrive(now: number, inputTokens: number, outputTokens: number, classId = 0): void {
-    this.recorder.onArrival(now);
-    if (inputTokens + outputTokens > this.opts.maxRequestTokens) {
-      this.recorder.onFailure(now, 'rejected');
-      return;
-    }
+  /** Replicas that take new requests now (not draining, not down). */
+  private upReplicas(): number {
+    let n = 0;
+    for (let i = 0; i < this.replicas.length; i++) if (!this.draining[i] && !this.replicas[i]!.isDown) n++;
+    return n;
+  }
+
+  refusal(inputTokens: number, outputTokens: number): Refusal | undefined {
+    if (inputTokens + outputTokens > this.opts.maxRequestTokens) return 'tooLong';
     if (this.opts.queueCapacity !== undefined && this.queued >= this.opts.queueCapacity) {
-      this.recorder.onFailure(now, 'rejected');
-      return;
+      // A full waiting room with nothing up to drain it is a capacity outage, not a busy queue.
+      return this.upReplicas() === 0 && !this.opts.managed ? 'unavailable' : 'queueFull';
     }
+    return undefined;
+  }
+
+  /**
+   * The recent wait from submission to admission, or zero when the least-loaded replica
+   * that is up has room in its batch and nothing queued.
+   */
+  predictedWait(): number {
+    let best: LlmReplica | undefined;
+    for (let i = 0; i < this.replicas.length; i++) {
+      const r = this.replicas[i]!;
+      if (this.draining[i] || r.isDown) continue;
+      if (best === undefined || r.outstanding < best.outstanding) best = r;
+    }
+    if (best && best.queued === 0 && best.runningCount < this.opts.limits.maxNumSeqs) return 0;
+    return this.recentWait;
+  }
+
+  submit(id: ReqId, now: number): void {
+    this.ctx.table.resetWork(id, now);
     const managed = this.opts.managed;
     if (managed) {
       this.idleGen++;
       if (this.endpointState === COLD) {
         this.endpointState = STARTING;
         this.warmSince = now;
-        if (this.recorder.counts(now)) this.coldStarts++;
-        this.sim.schedule(now + managed.coldStart, this.warmKind);
+        if (now >= this.ctx.window.from) this.coldStarts++;
+        this.ctx.sim.schedule(now + managed.coldStart, this.warmKind);
       }
     }
-    this.dispatch(this.table.add(now, inputTokens, outputTokens, classId), now);
+    this.dispatch(id, now);
   }
 
   onAdmit(id: ReqId, now: number): void {
-    this.recorder.onStart(this.table.arrival[id]!, now);
+    const wait = now - this.ctx.table.submitted[id]!;
+    this.recentWait += 0.05 * (wait - this.recentWait);
+    this.ctx.sink.started(id, now);
   }
 
   onFirstToken(id: ReqId, now: number): void {
-    this.recorder.onFirstToken(this.table.arrival[id]!, now);
+    this.ctx.sink.firstToken(id, now);
   }
 
   onFinish(id: ReqId, now: number): void {
-    const t = this.table;
-    this.recorder.onSuccess(t.arrival[id]!, now, t.firstToken[id]!, t.classId[id]!);
-    this.recorder.onTokens(t.arrival[id]!, t.firstToken[id]!, now, t.output[id]!);
-    t.release(id);
+    const t = this.ctx.table;
+    if (this.counts(id)) {
+      const c = t.classId[id]!;
+      this.servedTokensByClass[c] = (this.servedTokensByClass[c] ?? 0) + t.prompt[id]! + t.output[id]!;
+    }
+    this.ctx.sink.completed(id, now, t.output[id]!);
     this.maybeIdle(now);
   }
 
@@ -233,13 +266,12 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
   private maybeIdle(now: number): void {
     const managed = this.opts.managed;
     if (!managed) return;
-    this.sim.schedule(now + managed.idleTimeout, this.idleKind, 0, ++this.idleGen);
+    this.ctx.sim.schedule(now + managed.idleTimeout, this.idleKind, 0, ++this.idleGen);
   }
 
   onTimeout(id: ReqId, deadline: number, now: number): void {
     this.queueLevel.retract(deadline, now, 1);
-    this.recorder.onFailure(this.table.arrival[id]!, 'timedOut');
-    this.table.release(id);
+    this.ctx.sink.failed(id, deadline, 'timedOut');
     this.maybeIdle(now);
   }
 
@@ -248,53 +280,56 @@ export class LlmFleet implements FleetRuntime, ReplicaSink {
     this.queueLevel.set(now, this.queued);
   }
 
-  end(horizon: number): FleetEnd {
+  end(horizon: number): BackendReport {
     let inFlight = 0;
-    const { from, to } = this.opts.window;
+    const { from, to } = this.ctx.window;
     const width = to - from;
     let busy = 0;
     let batchArea = 0;
     let kvArea = 0;
     const replicaUtilization: number[] = [];
-    for (let i = 0; i < this.holding.length; i++) if (this.recorder.counts(this.table.arrival[this.holding.at(i)]!)) inFlight++;
+    for (let i = 0; i < this.holding.length; i++) if (this.counts(this.holding.at(i))) inFlight++;
     this.replicas.forEach((r, i) => {
       if (!r.isDown) this.upSeconds[i]! += overlap(this.upSince[i]!, horizon, from, to);
     });
     for (const r of this.replicas) {
       r.end(horizon);
       r.forEachInFlight((id) => {
-        if (this.recorder.counts(this.table.arrival[id]!)) inFlight++;
+        if (this.counts(id)) inFlight++;
       });
       replicaUtilization.push(r.busyTime / width);
       busy += r.busyTime;
       batchArea += r.batchArea;
       kvArea += r.kvArea;
     }
-    const queueLength = this.queueLevel.average();
-    const gpusPerReplica = this.opts.pools?.gpusPerReplica ?? 1;
-    let bill: { charges: { item: string; usd: number }[]; billedGpuSeconds: number } = { charges: [], billedGpuSeconds: 0 };
     const managed = this.opts.managed;
+    let gpu: GpuMeter[] = [];
+    let gpusPerReplica = 1;
     if (managed) {
       if (this.endpointState !== COLD) this.closeWarmPeriod(horizon);
+      gpusPerReplica = managed.gpusPerReplica;
       const gpuSeconds = this.warmBilledSeconds * this.replicas.length * managed.gpusPerReplica;
-      bill = { charges: gpuSeconds > 0 ? [{ item: `managed.${managed.gpu}`, usd: (gpuSeconds / 3600) * managed.pricePerGpuHour }] : [], billedGpuSeconds: gpuSeconds };
+      if (gpuSeconds > 0) gpu = [{ pool: 'managed', gpu: managed.gpu, gpuSeconds }];
     } else if (this.opts.pools) {
-      bill = poolCharges(this.opts.pools, this.placement, this.upSeconds, width);
+      gpusPerReplica = this.opts.pools.gpusPerReplica;
+      gpu = poolMeters(this.opts.pools, this.placement, this.upSeconds, width);
     }
     return {
-      charges: bill.charges,
-      billedGpuSeconds: bill.billedGpuSeconds,
-      busyGpuSeconds: busy * gpusPerReplica,
-      spotPreemptions: this.spotPreemptions,
-      coldStarts: this.coldStarts,
       inFlight,
-      replicaUtilization,
-      utilization: busy / (width * this.replicas.length),
-      queueLength,
-      inSystem: NaN,
-      meanBatch: busy > 0 ? batchArea / busy : NaN,
-      kvOccupancy: kvArea / (width * this.replicas.length * this.opts.kvBlocks),
-      preemptions: this.replicas.reduce((n, r) => n + r.preemptions, 0),
+      usage: { gpu, busyGpuSeconds: busy * gpusPerReplica, apiTokensByClass: undefined, servedTokensByClass: [...this.servedTokensByClass] },
+      figures: {
+        replicas: this.replicas.length,
+        utilization: busy / (width * this.replicas.length),
+        replicaUtilization,
+        queueLength: this.queueLevel.average(),
+        inSystem: NaN,
+        meanBatch: busy > 0 ? batchArea / busy : NaN,
+        kvOccupancy: kvArea / (width * this.replicas.length * this.opts.kvBlocks),
+        preemptions: this.replicas.reduce((n, r) => n + r.preemptions, 0),
+        spotPreemptions: this.spotPreemptions,
+        coldStarts: this.coldStarts,
+        api: undefined,
+      },
     };
   }
 }

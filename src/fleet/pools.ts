@@ -1,24 +1,45 @@
 /**
- * GPU capacity pools of a fleet and what they cost. Replicas are placed in pool order:
+ * GPU capacity pools of a fleet: where its replicas run. Replicas are placed in pool order:
  * reserved takes as many replicas as its committed GPUs hold, the rest spill to the next
- * pool in `order`. Reserved GPUs are billed for every hour of the window whether a replica
- * uses them or not; on-demand GPUs per second while provisioned; spot GPUs per second
- * while up (not while a preempted replica is being replaced).
+ * pool in `order`. What the pools cost is cost/'s business; this says only which GPU-time
+ * each pool meters: reserved GPUs for every second of the window whether a replica uses
+ * them or not, on-demand GPUs while provisioned, spot GPUs while up (not while a preempted
+ * replica is being replaced).
  */
+import type { GpuMeter } from '../backend/index.js';
+import type { Pools } from '../scenario/index.js';
+
 export type PoolName = 'reserved' | 'onDemand' | 'spot';
 
-export interface ResolvedPools {
+export interface FleetPools {
   readonly gpu: string;
   readonly gpusPerReplica: number;
   readonly order: readonly PoolName[];
   readonly reservedGpus: number;
-  /** USD per GPU-hour, resolved from the catalog or the scenario. */
-  readonly price: { readonly reserved?: number | undefined; readonly onDemand: number; readonly spot?: number | undefined };
   readonly spot?: { readonly preemptionsPerHour: number; readonly notice: number; readonly replacementDelay: number } | undefined;
 }
 
+/**
+ * The pools of a fleet as the scenario gives them, with the default order: reserved first
+ * when there is a reservation, then spot when spot is the only other pool, else on-demand.
+ * (With both on-demand and spot the scenario must give the order; cost/ says so.)
+ */
+export function fleetPools(gpu: string, gpusPerReplica: number, pools: Pools | undefined): FleetPools {
+  const p = pools ?? { provider: 'aws' as const };
+  const order: PoolName[] = p.order
+    ? [...p.order]
+    : [...(p.reserved ? (['reserved'] as const) : []), ...(p.spot && !p.onDemand ? (['spot'] as const) : (['onDemand'] as const))];
+  return {
+    gpu,
+    gpusPerReplica,
+    order,
+    reservedGpus: p.reserved?.gpus ?? 0,
+    spot: p.spot ? { preemptionsPerHour: p.spot.preemptionsPerHour, notice: p.spot.notice, replacementDelay: p.spot.replacementDelay } : undefined,
+  };
+}
+
 /** Which pool each of `replicas` replicas runs in. */
-export function placeReplicas(replicas: number, pools: ResolvedPools): PoolName[] {
+export function placeReplicas(replicas: number, pools: FleetPools): PoolName[] {
   const placement: PoolName[] = [];
   const reservedReplicas = Math.floor(pools.reservedGpus / pools.gpusPerReplica);
   const spill = pools.order.filter((p) => p !== 'reserved');
@@ -29,30 +50,16 @@ export function placeReplicas(replicas: number, pools: ResolvedPools): PoolName[
   return placement;
 }
 
-/** A line item of a bill. */
-export interface Charge {
-  readonly item: string;
-  readonly usd: number;
-}
-
-/** GPU charges of a fleet over a window, from each replica's billed seconds. */
-export function poolCharges(pools: ResolvedPools, placement: readonly PoolName[], upSeconds: readonly number[], windowSeconds: number): { charges: Charge[]; billedGpuSeconds: number } {
-  const charges: Charge[] = [];
-  let billedGpuSeconds = 0;
-  if (pools.reservedGpus > 0 && pools.price.reserved !== undefined) {
-    const seconds = pools.reservedGpus * windowSeconds;
-    charges.push({ item: `gpu.reserved.${pools.gpu}`, usd: (seconds / 3600) * pools.price.reserved });
-    billedGpuSeconds += seconds;
-  }
+/** GPU time a fleet's pools meter over a window, from each replica's seconds up. */
+export function poolMeters(pools: FleetPools, placement: readonly PoolName[], upSeconds: readonly number[], windowSeconds: number): GpuMeter[] {
+  const meters: GpuMeter[] = [];
+  if (pools.reservedGpus > 0) meters.push({ pool: 'reserved', gpu: pools.gpu, gpuSeconds: pools.reservedGpus * windowSeconds });
   for (const pool of ['onDemand', 'spot'] as const) {
     let seconds = 0;
     placement.forEach((p, i) => {
       if (p === pool) seconds += upSeconds[i]! * pools.gpusPerReplica;
     });
-    if (seconds === 0) continue;
-    const price = pool === 'onDemand' ? pools.price.onDemand : pools.price.spot!;
-    charges.push({ item: `gpu.${pool}.${pools.gpu}`, usd: (seconds / 3600) * price });
-    billedGpuSeconds += seconds;
+    if (seconds > 0) meters.push({ pool, gpu: pools.gpu, gpuSeconds: seconds });
   }
-  return { charges, billedGpuSeconds };
+  return meters;
 }

@@ -1,7 +1,8 @@
 /**
  * What one run records about its requests: how each counted request ended, and its
- * latencies. A request counts when it arrives at or after the warmup; earlier requests
- * are simulated (they load the system) but not recorded.
+ * latencies, for the plan as a whole and for each request class. A request counts when it
+ * arrives at or after the warmup; earlier requests are simulated (they load the system)
+ * but not recorded.
  *
  * Every counted request ends exactly once: succeeded (completed within its SLO), late
  * (completed, but past the SLO's TTFT or end-to-end limit), failed (with a reason), or
@@ -12,8 +13,28 @@
  */
 import { LogHistogram } from './histogram.js';
 
-export const FAILURE_REASONS = ['rejected', 'timedOut', 'errored'] as const;
+/**
+ * Why a request failed:
+ * - `queueFull`: the waiting room was full when it arrived;
+ * - `tooLong`: prompt plus output beyond the model's context or the replica's KV capacity;
+ * - `rateLimited`: the API answered 429 to its last retry;
+ * - `timedOut`: it waited in a queue longer than the timeout;
+ * - `errored`: the provider failed the call (an outage or error) and retries ran out;
+ * - `unavailable`: no capacity was up to serve or hold it.
+ */
+export const FAILURE_REASONS = ['queueFull', 'tooLong', 'rateLimited', 'timedOut', 'errored', 'unavailable'] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
+export type FailureCounts = Record<FailureReason, number>;
+
+export function noFailures(): FailureCounts {
+  return { queueFull: 0, tooLong: 0, rateLimited: 0, timedOut: 0, errored: 0, unavailable: 0 };
+}
+
+export function failureTotal(counts: FailureCounts): number {
+  let n = 0;
+  for (const r of FAILURE_REASONS) n += counts[r];
+  return n;
+}
 
 /** Latency limits a request must meet to count as a success (seconds; both optional). */
 export interface Slo {
@@ -21,30 +42,58 @@ export interface Slo {
   readonly e2e?: number | undefined;
 }
 
-export class RunRecorder {
+/** The counters and latencies of one request class (or of the whole plan). */
+export class OutcomeTally {
   arrived = 0;
   succeeded = 0;
   late = 0;
-  readonly failed: Record<FailureReason, number> = { rejected: 0, timedOut: 0, errored: 0 };
-  readonly queueWait = new LogHistogram();
+  readonly failed: FailureCounts = noFailures();
   readonly e2e = new LogHistogram();
-  /** Time to first token and time per output token after the first (LLM replicas only). */
   readonly ttft = new LogHistogram();
-  readonly tpot = new LogHistogram();
+  /** Output tokens of completed requests. */
   outputTokens = 0;
+
+  failedTotal(): number {
+    return failureTotal(this.failed);
+  }
+}
+
+export class RunRecorder {
+  readonly all = new OutcomeTally();
+  /** One tally per request class. */
+  readonly classes: OutcomeTally[];
+  readonly queueWait = new LogHistogram();
+  /** Time per output token after the first (streaming backends only). */
+  readonly tpot = new LogHistogram();
 
   /** `slos[c]` is the SLO of request class c (one class by default). */
   constructor(
     readonly warmup: number,
     private readonly slos: readonly Slo[] = [{}],
-  ) {}
+  ) {
+    this.classes = slos.map(() => new OutcomeTally());
+  }
+
+  get arrived(): number {
+    return this.all.arrived;
+  }
+
+  get succeeded(): number {
+    return this.all.succeeded;
+  }
+
+  get late(): number {
+    return this.all.late;
+  }
 
   counts(arrivalTime: number): boolean {
     return arrivalTime >= this.warmup;
   }
 
-  onArrival(arrivalTime: number): void {
-    if (arrivalTime >= this.warmup) this.arrived++;
+  onArrival(arrivalTime: number, classId = 0): void {
+    if (arrivalTime < this.warmup) return;
+    this.all.arrived++;
+    this.classes[classId]!.arrived++;
   }
 
   /** A request left the queue and began service (only served requests have a queue wait). */
@@ -52,35 +101,42 @@ export class RunRecorder {
     if (arrivalTime >= this.warmup) this.queueWait.record(startTime - arrivalTime);
   }
 
-  /** A request completed; `firstTokenTime` where the backend streams tokens. */
-  onSuccess(arrivalTime: number, endTime: number, firstTokenTime?: number, classId = 0): void {
+  onFirstToken(arrivalTime: number, time: number, classId = 0): void {
+    if (arrivalTime < this.warmup) return;
+    this.all.ttft.record(time - arrivalTime);
+    this.classes[classId]!.ttft.record(time - arrivalTime);
+  }
+
+  /**
+   * A request completed at `endTime` with `outputTokens` tokens; `firstTokenTime` where the
+   * backend streams tokens (else the first token is the end).
+   */
+  onCompletion(arrivalTime: number, endTime: number, firstTokenTime: number | undefined, classId: number, outputTokens: number): void {
     if (arrivalTime < this.warmup) return;
     const e2e = endTime - arrivalTime;
-    this.e2e.record(e2e);
-    const ttft = firstTokenTime === undefined ? e2e : firstTokenTime - arrivalTime;
+    const ttft = firstTokenTime === undefined || Number.isNaN(firstTokenTime) ? e2e : firstTokenTime - arrivalTime;
     const slo = this.slos[classId] ?? {};
-    if ((slo.e2e !== undefined && e2e > slo.e2e) || (slo.ttft !== undefined && ttft > slo.ttft)) this.late++;
-    else this.succeeded++;
+    const late = (slo.e2e !== undefined && e2e > slo.e2e) || (slo.ttft !== undefined && ttft > slo.ttft);
+    for (const tally of [this.all, this.classes[classId]!]) {
+      tally.e2e.record(e2e);
+      tally.outputTokens += outputTokens;
+      if (late) tally.late++;
+      else tally.succeeded++;
+    }
+    if (firstTokenTime !== undefined && outputTokens > 1) this.tpot.record((endTime - firstTokenTime) / (outputTokens - 1));
   }
 
-  onFirstToken(arrivalTime: number, time: number): void {
-    if (arrivalTime >= this.warmup) this.ttft.record(time - arrivalTime);
-  }
-
-  /** A request finished with `outputTokens` tokens, the first at `firstTokenTime`. */
-  onTokens(arrivalTime: number, firstTokenTime: number, endTime: number, outputTokens: number): void {
+  onFailure(arrivalTime: number, reason: FailureReason, classId = 0): void {
     if (arrivalTime < this.warmup) return;
-    this.outputTokens += outputTokens;
-    if (outputTokens > 1) this.tpot.record((endTime - firstTokenTime) / (outputTokens - 1));
-  }
-
-  onFailure(arrivalTime: number, reason: FailureReason): void {
-    if (arrivalTime >= this.warmup) this.failed[reason]++;
+    this.all.failed[reason]++;
+    this.classes[classId]!.failed[reason]++;
   }
 
   failedTotal(): number {
-    let n = 0;
-    for (const r of FAILURE_REASONS) n += this.failed[r];
-    return n;
+    return this.all.failedTotal();
+  }
+
+  get outputTokens(): number {
+    return this.all.outputTokens;
   }
 }

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
-import type { RunSummary, ScenarioRuns } from '../experiment/index.js';
+import type { RunSummary } from '../experiment/index.js';
 import { buildReportCharts } from './spec.js';
 
 const require = createRequire(import.meta.url);
@@ -59,12 +59,16 @@ function figuresTable(summary: RunSummary): string {
   return `<table><thead>${cells(header, 'th')}</thead><tbody>${rows.map((r) => cells(r, 'td')).join('')}</tbody></table>`;
 }
 
-export function renderReportHtml(summary: RunSummary, runs: ScenarioRuns): string {
-  const charts = buildReportCharts(summary, runs);
+export function renderReportHtml(summary: RunSummary): string {
+  const charts = buildReportCharts(summary);
   const s = summary.scenario;
-  const decision = summary.decision.recommended
-    ? `<p class="decision"><strong>Recommended: ${escapeHtml(summary.decision.recommended)}</strong><br>${escapeHtml(summary.decision.rule)}</p>`
-    : '';
+  const d = summary.decision;
+  const excluded = d.excluded.length > 0 ? `<br>Not recommended: ${d.excluded.map((e) => `${escapeHtml(e.plan)} (${escapeHtml(e.reason)})`).join('; ')}.` : '';
+  const decision = d.recommended
+    ? `<p class="decision"><strong>Recommended: ${escapeHtml(d.recommended)}</strong><br>${escapeHtml(d.rule)}${excluded}</p>`
+    : d.excluded.length > 0
+      ? `<p class="warning"><strong>No plan recommended</strong>: ${escapeHtml(d.rule)}${excluded}</p>`
+      : '';
   const warnings = summary.warnings.map((w) => `<p class="warning">warning: ${escapeHtml(w)}</p>`).join('');
   const sections = charts
     .map((c) => `<section><h2>${escapeHtml(c.title)}</h2><p class="caption">${escapeHtml(c.caption)}</p><div class="chart" id="chart-${c.id}"></div></section>`)

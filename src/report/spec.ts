@@ -7,7 +7,7 @@
  * month); how fast each plan is (latency percentiles); how many requests succeed.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunSummary, ScenarioRuns } from '../experiment/index.js';
+import type { RunSummary } from '../experiment/index.js';
 
 export interface ReportChart {
   readonly id: string;
@@ -19,21 +19,15 @@ export interface ReportChart {
 const WIDTH = 560;
 
 /** One row per (plan, run): what the per-run charts plot. */
-export function perRunRows(runs: ScenarioRuns): { plan: string; seed: number; costPerSuccess: number | null; costPerMonth: number; successRate: number | null }[] {
-  return runs.plans.flatMap((p) =>
-    p.runs.map((r) => ({
-      plan: p.name,
-      seed: r.seed,
-      costPerSuccess: Number.isFinite(r.cost.perSuccessfulRequest) ? r.cost.perSuccessfulRequest : null,
-      costPerMonth: r.cost.perMonth,
-      successRate: Number.isFinite(r.successRate) ? r.successRate : null,
-    })),
+export function perRunRows(summary: RunSummary): { plan: string; seed: number; costPerSuccess: number | null; costPerMonth: number; successRate: number | null }[] {
+  return summary.plans.flatMap((p) =>
+    p.perRun.map((r) => ({ plan: p.name, seed: r.seed, costPerSuccess: r.costPerSuccessfulRequest, costPerMonth: r.costPerMonth, successRate: r.successRate })),
   );
 }
 
-export function buildReportCharts(summary: RunSummary, runs: ScenarioRuns): ReportChart[] {
+export function buildReportCharts(summary: RunSummary): ReportChart[] {
   const planOrder = summary.plans.map((p) => p.name);
-  const rows = perRunRows(runs);
+  const rows = perRunRows(summary);
   const charts: ReportChart[] = [];
   const billed = summary.plans.some((p) => p.cost.total.mean > 0);
 
@@ -68,7 +62,7 @@ export function buildReportCharts(summary: RunSummary, runs: ScenarioRuns): Repo
       },
     });
 
-    const items = summary.plans.flatMap((p) => Object.entries(p.cost.itemsPerMonth).map(([item, usd]) => ({ plan: p.name, item, usd })));
+    const items = summary.plans.flatMap((p) => Object.entries(p.cost.itemsPerMonth).map(([id, usd]) => ({ plan: p.name, item: p.cost.itemLabels[id] ?? id, usd })));
     charts.push({
       id: 'cost-breakdown',
       title: 'Where the money goes, per 730-hour month',

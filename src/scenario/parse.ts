@@ -7,20 +7,22 @@
 import { parseDocument, parse as parseYamlValue } from 'yaml';
 import type { z } from 'zod';
 import { closest, InputError, ScenarioError, type FieldProblem } from './errors.js';
-import { distribution as distributionSchema, scenario as scenarioSchema, type Scenario } from './schema.js';
-import { attachUncertainty, drawUncertain, getPath, looksLikeDistribution, setPath, uncertaintyOf, type UncertainField } from './uncertain.js';
+import { distribution as distributionSchema, scenario as scenarioSchema, type Scenario, type ScenarioSpec } from './schema.js';
+import { drawUncertain, getPath, looksLikeDistribution, setPath, type UncertainField } from './uncertain.js';
 import { distributionMedian } from '../random/index.js';
 
 export interface ParseOptions {
   /** `path=value` overrides, applied in order before validation. */
   readonly overrides?: readonly string[];
+  /** Where relative paths in the scenario start (the scenario file's folder); default: the working directory. */
+  readonly baseDir?: string;
 }
 
 /** Parses and validates scenario text; `source` names it in messages (a file name). */
 export function parseScenario(text: string, source: string, options: ParseOptions = {}): Scenario {
   const raw = parseScenarioText(text, source);
   for (const override of options.overrides ?? []) applyOverride(raw, override);
-  return validateScenario(raw, source);
+  return validateScenario(raw, source, options.baseDir);
 }
 
 /** YAML or JSON text to plain data; a syntax error names line and column. */
@@ -43,16 +45,13 @@ export function parseScenarioText(text: string, source: string): unknown {
  * uncertain input (uncertain.ts): it is validated as a distribution, the central scenario
  * takes its median, and runs draw it (see `scenarioForRun`).
  */
-export function validateScenario(raw: unknown, source: string): Scenario {
+export function validateScenario(raw: unknown, source: string, baseDir: string = process.cwd()): Scenario {
   const central = structuredClone(raw);
   const fields: UncertainField[] = [];
   const problems: FieldProblem[] = [];
   for (let pass = 0; pass < 3; pass++) {
     const result = scenarioSchema.safeParse(central, { reportInput: true });
-    if (result.success) {
-      if (fields.length > 0) attachUncertainty(result.data, { raw: central, fields });
-      return result.data;
-    }
+    if (result.success) return { ...result.data, context: { baseDir, uncertain: fields.length > 0 ? { raw: central, fields } : undefined } };
     let found = false;
     for (const issue of result.error.issues) {
       const path = issue.path as (string | number)[];
@@ -91,7 +90,7 @@ function takesWholeNumbers(raw: unknown, path: (string | number)[]): boolean {
  * which case each is drawn for this run. Returns the values drawn (empty when none).
  */
 export function scenarioForRun(scenario: Scenario, seed: number): { scenario: Scenario; drawn: Record<string, number> } {
-  const source = uncertaintyOf(scenario);
+  const source = scenario.context.uncertain;
   if (!source) return { scenario, drawn: {} };
   const drawn = drawUncertain(source.fields, seed);
   const raw = structuredClone(source.raw);
@@ -101,12 +100,18 @@ export function scenarioForRun(scenario: Scenario, seed: number): { scenario: Sc
     const what = Object.entries(drawn).map(([k, v]) => `${k} = ${v}`).join(', ');
     throw new ScenarioError(`run with seed ${seed} (drew ${what})`, result.error.issues.flatMap(toProblems));
   }
-  return { scenario: result.data, drawn };
+  return { scenario: { ...result.data, context: scenario.context }, drawn };
 }
 
 /** The fields of a scenario that are drawn per run. */
 export function uncertainFields(scenario: Scenario): readonly UncertainField[] {
-  return uncertaintyOf(scenario)?.fields ?? [];
+  return scenario.context.uncertain?.fields ?? [];
+}
+
+/** The scenario as results show it: the grammar's fields, and the uncertain inputs without the raw copy. */
+export function scenarioForOutput(scenario: Scenario): ScenarioSpec & { uncertain: readonly UncertainField[] } {
+  const { context, ...spec } = scenario;
+  return { ...spec, uncertain: context.uncertain?.fields ?? [] };
 }
 
 /** Applies one `path=value` override in place. The value is read as YAML (9.5, true, 3h, [1, 2]). */

@@ -11,6 +11,7 @@ import { Z99, type Distribution } from '../random/index.js';
 import { GPU_IDS, GPU_PROVIDERS, KV_DTYPES, MODEL_IDS, WEIGHT_DTYPES } from '../catalog/index.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 import { unknownIdMessage } from './errors.js';
+import type { UncertainSource } from './uncertain.js';
 
 const EXPECTED_DURATION = 'a duration: seconds as a number, or a string like 90s, 15m, 3h, 30d';
 
@@ -105,7 +106,19 @@ export const arrivals = z
   .refine((a) => a.process !== 'gamma' || a.cv !== undefined, { error: 'a cv for process: gamma', path: ['cv'] })
   .transform(({ perDay, ...a }) => ({ ...a, rate: a.rate ?? perDay! / 86400 }));
 
-const slo = z.strictObject({ ttft: positiveDuration.optional(), e2e: positiveDuration.optional() });
+/**
+ * Latency limits a request must meet to succeed, and the attainment target: the share of
+ * arrived requests that must succeed for a plan to be eligible (default 0.99 when a limit
+ * is set; see `sloTarget`).
+ */
+const slo = z.strictObject({
+  ttft: positiveDuration.optional(),
+  e2e: positiveDuration.optional(),
+  target: z.number().gt(0).lte(1).optional(),
+});
+
+/** The attainment target a limit implies when none is given. */
+export const DEFAULT_SLO_TARGET = 0.99;
 
 /** A kind of request: its share of traffic, lengths, SLO and the labels routing uses. */
 export const requestClass = z.strictObject({
@@ -421,15 +434,26 @@ export const managedBackend = z
 
 export const backend = z.discriminatedUnion('kind', [fleetBackend, apiBackend, managedBackend]);
 
-export const plan = z.strictObject({
-  name: z.string().min(1),
-  description: z.string().optional(),
-  overhead: overhead.optional(),
-  backends: z
-    .array(backend)
-    .min(1)
-    .max(1, { error: 'exactly one backend per plan (routing across several backends is not built yet)' }),
-});
+/**
+ * A plan: its backends (each with a name: given, or its kind and position such as `api0`;
+ * random streams and bill items are keyed by it) and its overhead. Until routing rules
+ * exist, each request goes to the first backend that does not refuse it.
+ */
+export const plan = z
+  .strictObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    overhead: overhead.optional(),
+    backends: z.array(backend).min(1),
+  })
+  .transform((p) => ({ ...p, backends: p.backends.map((b, i) => ({ ...b, name: b.name ?? `${b.kind}${i}` })) }))
+  .superRefine((p, ctx) => {
+    const seen = new Set<string>();
+    p.backends.forEach((b, i) => {
+      if (seen.has(b.name)) ctx.addIssue({ code: 'custom', path: ['backends', i, 'name'], input: b.name, message: `a backend name not used by another backend of this plan` });
+      seen.add(b.name);
+    });
+  });
 
 export const scenario = z
   .strictObject({
@@ -467,13 +491,27 @@ export const scenario = z
   });
 
 export type ScenarioInput = z.input<typeof scenario>;
-export type Scenario = z.output<typeof scenario>;
+/** What the grammar yields. */
+export type ScenarioSpec = z.output<typeof scenario>;
+/**
+ * A scenario ready to run: the grammar's output plus what parsing resolved beside it, as
+ * plain data (so a run cell crosses a worker boundary whole): the folder relative paths
+ * start from, and the uncertain inputs each run draws.
+ */
+export type Scenario = ScenarioSpec & { readonly context: ScenarioContext };
+
+export interface ScenarioContext {
+  /** Where a replayed trace's relative path starts: the scenario file's folder. */
+  readonly baseDir: string;
+  /** Fields given as distributions, and the central raw scenario to re-validate with drawn values. */
+  readonly uncertain: UncertainSource | undefined;
+}
 export type Plan = Scenario['plans'][number];
-export type Backend = Plan['backends'][number];
-export type FleetBackend = Extract<Backend, { kind: 'fleet' }>;
+export type BackendSpec = Plan['backends'][number];
+export type FleetBackend = Extract<BackendSpec, { kind: 'fleet' }>;
 export type LlmPerf = Extract<FleetBackend['perf'], { kind: 'llm' }>;
-export type ManagedBackend = Extract<Backend, { kind: 'managed' }>;
-export type ApiBackendSpec = Extract<Backend, { kind: 'api' }>;
+export type ManagedBackend = Extract<BackendSpec, { kind: 'managed' }>;
+export type ApiBackendSpec = Extract<BackendSpec, { kind: 'api' }>;
 export type Pools = z.output<typeof pools>;
 export type Overhead = z.output<typeof overhead>;
 export type StepProfile = z.output<typeof profile>;

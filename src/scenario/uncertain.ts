@@ -16,20 +16,10 @@ export interface UncertainField {
   readonly integer: boolean;
 }
 
-/** What a scenario keeps to re-validate itself with drawn values (not serialized). */
+/** What a scenario keeps to re-validate itself with drawn values (plain data). */
 export interface UncertainSource {
   readonly raw: unknown;
   readonly fields: readonly UncertainField[];
-}
-
-const SOURCES = new WeakMap<object, UncertainSource>();
-
-export function attachUncertainty(scenario: object, source: UncertainSource): void {
-  SOURCES.set(scenario, source);
-}
-
-export function uncertaintyOf(scenario: object): UncertainSource | undefined {
-  return SOURCES.get(scenario);
 }
 
 /** Reads a dotted path of plain data. */

@@ -8,7 +8,6 @@ export * from './memory.js';
 export * from './step-time.js';
 export * from './roofline.js';
 export * from './profiles.js';
-export * from './request-table.js';
 export * from './replica.js';
 export * from './offline.js';
 export * from './build.js';

@@ -5,7 +5,7 @@
  */
 import { Simulation } from '../engine/index.js';
 import { LlmReplica, type SchedulerLimits } from './replica.js';
-import { RequestTable } from './request-table.js';
+import { RequestTable } from '../backend/index.js';
 import type { StepTimeModel } from './step-time.js';
 
 export interface OfflineRequest {

@@ -21,7 +21,7 @@ import type { Simulation } from '../engine/index.js';
 import { InvariantError } from '../engine/index.js';
 import { overlap } from '../metrics/index.js';
 import { BLOCK_TOKENS } from './memory.js';
-import { IdDeque, type ReqId, type RequestTable } from './request-table.js';
+import { IdDeque, type ReqId, type RequestTable } from '../backend/index.js';
 import { firstBoundaryAtOrAfter, type StepTimeModel } from './step-time.js';
 
 export interface SchedulerLimits {

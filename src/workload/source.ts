@@ -11,7 +11,7 @@
 import { join, isAbsolute } from 'node:path';
 import type { Slo } from '../metrics/index.js';
 import { makeSampler, openStream, type Distribution, type Rng, type Sampler } from '../random/index.js';
-import type { TraceSpec, Workload } from '../scenario/index.js';
+import { DEFAULT_SLO_TARGET, type TraceSpec, type Workload } from '../scenario/index.js';
 import { makeArrivals } from './arrivals.js';
 import { TraceReader, type TraceRow } from './trace.js';
 import { summarizeTrace } from './trace-stats.js';
@@ -38,6 +38,8 @@ export interface ResolvedClass {
   readonly input: Distribution | undefined;
   readonly output: Distribution | undefined;
   readonly slo: Slo;
+  /** Share of arrived requests that must succeed (within the SLO) for a plan to be eligible; undefined without an SLO. */
+  readonly target: number | undefined;
   readonly sensitive: boolean;
   readonly complexity: string | undefined;
   readonly sharedPrefix: number | undefined;
@@ -46,7 +48,8 @@ export interface ResolvedClass {
 
 export function workloadClasses(w: Workload): ResolvedClass[] {
   if (!w.classes) {
-    return [{ name: 'default', share: 1, input: w.input, output: w.output, slo: w.slo ?? {}, sensitive: false, complexity: undefined, sharedPrefix: undefined, maxInput: undefined }];
+    const slo = { ttft: w.slo?.ttft, e2e: w.slo?.e2e };
+    return [{ name: 'default', share: 1, input: w.input, output: w.output, slo, target: sloTarget(slo, w.slo?.target), sensitive: false, complexity: undefined, sharedPrefix: undefined, maxInput: undefined }];
   }
   return w.classes.map((c) => {
     const e2e = c.deadline !== undefined ? Math.min(c.deadline, c.slo?.e2e ?? Infinity) : c.slo?.e2e;
@@ -56,12 +59,19 @@ export function workloadClasses(w: Workload): ResolvedClass[] {
       input: c.input,
       output: c.output,
       slo: { ttft: c.slo?.ttft, e2e },
+      target: sloTarget({ ttft: c.slo?.ttft, e2e }, c.slo?.target),
       sensitive: c.sensitive,
       complexity: c.complexity,
       sharedPrefix: c.sharedPrefix,
       maxInput: c.maxInput,
     };
   });
+}
+
+/** The attainment target: as given, else the default when any latency limit is set. */
+function sloTarget(slo: Slo, given: number | undefined): number | undefined {
+  if (given !== undefined) return given;
+  return slo.ttft !== undefined || slo.e2e !== undefined ? DEFAULT_SLO_TARGET : undefined;
 }
 
 /** The first class whose maxInput holds the request's input tokens; the last class takes the rest. */

@@ -150,3 +150,68 @@ describe('the built executable', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 });
+
+describe('bugs found while trying plans of several backends', () => {
+  test('uncertain inputs are drawn when the workload replays a trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capsim-trace-'));
+    const rows = Array.from({ length: 200 }, (_, i) => `2023-11-16 18:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.0,${100 + i},20`);
+    writeFileSync(join(dir, 't.csv'), 'TIMESTAMP,ContextTokens,GeneratedTokens\n' + rows.join('\n') + '\n');
+    writeFileSync(
+      join(dir, 's.yaml'),
+      'name: t\nhorizon: 3m\nseeds: 4\nworkload:\n  trace: { file: t.csv }\nplans:\n  - name: a\n    backends: [{ kind: api, model: gpt-4o-mini, cachedInputShare: { dist: uniform, min: 0, max: 0.9 } }]\n',
+    );
+    const r = await capsim('run', join(dir, 's.yaml'), '--json', '--workers', '1');
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout).plans[0];
+    expect(Object.keys(plan.uncertain)).toEqual(['plans.0.backends.0.cachedInputShare']);
+    expect(plan.uncertain['plans.0.backends.0.cachedInputShare'].sd).toBeGreaterThan(0);
+    // The drawn cache share changes what each run pays.
+    expect(plan.cost.total.sd).toBeGreaterThan(0);
+  });
+
+  test('--skip-bad-rows on a synthetic workload is accepted (there are no rows to skip)', async () => {
+    const r = await capsim('run', tempFile('s.yaml', SMALL_SCENARIO), '--skip-bad-rows', '--seeds', '1', '--json');
+    expect(r.code).toBe(0);
+  });
+
+  test('--json names failures by reason, and gives per-class and per-backend results and the exclusions', async () => {
+    const text = `
+name: classes
+horizon: 20m
+seeds: 2
+workload:
+  arrivals: { process: poisson, rate: 2 }
+  classes:
+    - { name: chat, share: 0.8, input: { dist: constant, value: 1000 }, output: { dist: constant, value: 100 }, slo: { ttft: 3s } }
+    - { name: docs, share: 0.2, input: { dist: constant, value: 9000 }, output: { dist: constant, value: 400 } }
+plans:
+  - name: mini
+    backends: [{ kind: api, model: gpt-4o-mini }]
+  - name: limited
+    backends: [{ kind: api, name: tight, model: gpt-4o-mini, rateLimit: { rpm: 40 }, retry: { maxRetries: 0 } }]
+`;
+    const r = await capsim('run', tempFile('c.yaml', text), '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.capsim.version).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+    const [mini, limited] = doc.plans;
+    expect(Object.keys(mini.failedBy).sort()).toEqual(['errored', 'queueFull', 'rateLimited', 'timedOut', 'tooLong', 'unavailable']);
+    expect(mini.classes.map((c: { name: string }) => c.name)).toEqual(['chat', 'docs']);
+    for (const c of mini.classes) for (const key of ['name', 'requests', 'failedBy', 'latency', 'costShare']) expect(c).toHaveProperty(key);
+    // API tokens are attributed exactly: chat pays 1000×0.15 + 100×0.6, docs 9000×0.15 + 400×0.6 per request (micro-dollars).
+    const chatShare = mini.classes[0].costShare.mean;
+    const chat = mini.classes[0].requests.succeeded.mean * 210 + mini.classes[0].requests.late.mean * 210;
+    const docs = mini.classes[1].requests.succeeded.mean * 1590 + mini.classes[1].requests.late.mean * 1590;
+    expect(chatShare).toBeCloseTo(chat / (chat + docs), 2);
+    expect(limited.backends.map((b: { name: string; kind: string }) => [b.name, b.kind])).toEqual([['tight', 'api']]);
+    expect(limited.failedBy.rateLimited.mean).toBeGreaterThan(0);
+    expect(doc.decision.recommended).toBe('mini');
+    expect(doc.decision.excluded.map((e: { plan: string }) => e.plan)).toEqual(['limited']);
+    expect(doc.decision.excluded[0].reason).toMatch(/of requests of class chat succeeded within the SLO, target 99%/);
+    // The table says the same in words.
+    const table = await capsim('run', tempFile('c.yaml', text));
+    expect(table.stdout).toMatch(/rate-limited \(429 after the last retry\)/);
+    expect(table.stdout).toMatch(/not recommended: limited: /);
+    expect(table.stdout).toMatch(/per request class/);
+  });
+});

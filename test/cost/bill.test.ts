@@ -1,30 +1,75 @@
 import { describe, expect, test } from 'vitest';
-import { billRun, decide, HOURS_PER_MONTH, overheadCharges, prorate } from '../../src/cost/index.js';
+import { billRun, classCosts, decide, HOURS_PER_MONTH, overheadCharges, prorate, totalFromMeters, type BillInput } from '../../src/cost/index.js';
 import { overhead as overheadSchema } from '../../src/scenario/index.js';
 
 const MONTH = HOURS_PER_MONTH * 3600;
 
+const GPU_COSTS = { kind: 'fleet', gpu: 'a100-80gb', order: ['onDemand'], price: { onDemand: 3.431 }, source: 'test' } as const;
+const API_COSTS = { kind: 'api', model: 'gpt-4o-mini', tier: 'standard', input: 0.15, cachedInput: 0.075, output: 0.6, source: 'test', contextWindow: 128_000 } as const;
+const noUsage = { gpu: [], busyGpuSeconds: 0, apiTokensByClass: undefined, servedTokensByClass: [] };
+
+function twoBackends(): BillInput {
+  return {
+    backends: [
+      // 2 GPUs for a month; the fleet served class 0 three times as many tokens as class 1.
+      { name: 'fleet0', costs: GPU_COSTS, usage: { ...noUsage, gpu: [{ pool: 'onDemand', gpu: 'a100-80gb', gpuSeconds: 2 * MONTH }], busyGpuSeconds: MONTH, servedTokensByClass: [3e6, 1e6] } },
+      // 1M input tokens of class 0 and 1M output tokens of class 1 on the API.
+      { name: 'api1', costs: API_COSTS, usage: { ...noUsage, apiTokensByClass: [{ input: 1e6, cachedInput: 0, output: 0 }, { input: 0, cachedInput: 0, output: 1e6 }] } },
+    ],
+    overhead: overheadSchema.parse({ infraPercentOfGpu: 40, engineeringUsdPerMonth: 4000 }),
+    windowSeconds: MONTH,
+    successfulRequests: 1000,
+    outputTokens: 2e6,
+  };
+}
+
 describe('billRun', () => {
-  test('line items sum to the total; per-request, per-month and per-million figures follow', () => {
-    const bill = billRun({
-      charges: [
-        { item: 'gpu.onDemand.a100-80gb', usd: 5009 },
-        { item: 'api.output', usd: 100 },
-      ],
-      overhead: overheadSchema.parse({ infraPercentOfGpu: 40, engineeringUsdPerMonth: 4000 }),
-      windowSeconds: MONTH,
-      successfulRequests: 1000,
-      outputTokens: 2e6,
-      billedGpuSeconds: 2 * MONTH,
-      busyGpuSeconds: MONTH,
-    });
-    expect(bill.items['overhead.infrastructure']).toBeCloseTo(0.4 * 5009, 9);
-    expect(bill.items['overhead.engineering']).toBeCloseTo(4000, 9);
-    expect(bill.total).toBeCloseTo(5009 + 100 + 2003.6 + 4000, 9);
+  test('meters priced into labelled items keyed by backend; per-request, per-month and per-million figures follow', () => {
+    const bill = billRun(twoBackends());
+    const byId = Object.fromEntries(bill.items.map((i) => [i.id, i.usd]));
+    const gpu = 2 * HOURS_PER_MONTH * 3.431;
+    expect(byId['fleet0.gpu.onDemand.a100-80gb']).toBeCloseTo(gpu, 9);
+    expect(byId['api1.api.input']).toBeCloseTo(0.15, 12);
+    expect(byId['api1.api.output']).toBeCloseTo(0.6, 12);
+    expect(byId['overhead.infrastructure']).toBeCloseTo(0.4 * gpu, 9);
+    expect(byId['overhead.engineering']).toBeCloseTo(4000, 9);
+    expect(bill.items.find((i) => i.id === 'fleet0.gpu.onDemand.a100-80gb')!.label).toBe('GPU on-demand, NVIDIA A100 SXM4 80GB (fleet0)');
+    expect(bill.items.find((i) => i.id === 'api1.api.input')!.label).toBe('API input tokens, gpt-4o-mini (api1)');
+    expect(bill.total).toBeCloseTo(1.4 * gpu + 0.75 + 4000, 9);
     expect(bill.perMonth).toBeCloseTo(bill.total, 9);
     expect(bill.perSuccessfulRequest).toBeCloseTo(bill.total / 1000, 12);
     expect(bill.perMillionOutputTokens).toBeCloseTo(bill.total / 2, 12);
     expect(bill.paidUtilization).toBe(0.5);
+  });
+
+  test('two API backends of one plan keep separate lines', () => {
+    const input = twoBackends();
+    const api = input.backends[1]!;
+    const bill = billRun({ ...input, backends: [api, { ...api, name: 'api2' }] });
+    expect(bill.items.map((i) => i.id)).toEqual(['api1.api.input', 'api1.api.output', 'api2.api.input', 'api2.api.output', 'overhead.engineering']);
+  });
+
+  test('the total worked out from the meters equals the sum of the items, spot meters included', () => {
+    const input = twoBackends();
+    const bill = billRun(input);
+    expect(totalFromMeters(input)).toBeCloseTo(bill.items.reduce((a, i) => a + i.usd, 0), 9);
+    // An hour of spot GPU at $1 adds $1.40 with the 40% infrastructure overhead.
+    const fleet = input.backends[0]!;
+    const withSpot = { ...input, backends: [{ ...fleet, costs: { ...GPU_COSTS, price: { onDemand: 3.431, spot: 1 } }, usage: { ...fleet.usage, gpu: [...fleet.usage.gpu, { pool: 'spot' as const, gpu: 'a100-80gb', gpuSeconds: 3600 }] } }, input.backends[1]!] };
+    const spotBill = billRun(withSpot);
+    expect(totalFromMeters(withSpot) - spotBill.items.reduce((a, i) => a + i.usd, 0)).toBeCloseTo(0, 9);
+    expect(totalFromMeters(withSpot) - bill.total).toBeCloseTo(1.4, 9);
+  });
+
+  test('classes share the bill: API tokens exactly, GPU time by tokens served, overhead pro rata', () => {
+    const input = twoBackends();
+    const bill = billRun(input);
+    const [a, b] = classCosts(input, bill, [10, 10]);
+    expect(a! + b!).toBeCloseTo(bill.total, 9);
+    const gpu = 2 * HOURS_PER_MONTH * 3.431;
+    const directA = 0.75 * gpu + 0.15;
+    const directB = 0.25 * gpu + 0.6;
+    expect(a! / b!).toBeCloseTo(directA / directB, 9);
   });
 
   test('monthly overheads are prorated to the window; a week is 168/730 of a month', () => {
@@ -39,7 +84,39 @@ describe('billRun', () => {
   });
 
   test('no successful request means an infinite cost per successful request', () => {
-    expect(billRun({ charges: [{ item: 'x', usd: 1 }], overhead: undefined, windowSeconds: 1, successfulRequests: 0, outputTokens: 0, billedGpuSeconds: 0, busyGpuSeconds: 0 }).perSuccessfulRequest).toBe(Infinity);
+    expect(billRun({ ...twoBackends(), successfulRequests: 0 }).perSuccessfulRequest).toBe(Infinity);
+  });
+});
+
+describe('eligibility: a plan must meet its SLO targets', () => {
+  const plan = (name: string, kind: 'api' | 'self-hosted' | 'managed', cost: number, achieved: number) => ({ name, kind, perSuccessfulRequest: cost, classes: [{ name: 'default', achieved, target: 0.99 }] });
+
+  test('a cheap plan below its target is excluded, with the reason in words', () => {
+    const d = decide([plan('cheap-gpu', 'self-hosted', 0.001, 0.36), plan('limited-api', 'api', 0.002, 0.29), plan('good-api', 'api', 0.01, 0.999)], 1.5);
+    expect(d.recommended).toBe('good-api');
+    expect(d.excluded).toEqual([
+      { plan: 'cheap-gpu', reason: '36.0% of requests succeeded within the SLO, target 99%' },
+      { plan: 'limited-api', reason: '29.0% of requests succeeded within the SLO, target 99%' },
+    ]);
+  });
+
+  test('when no plan is eligible, none is recommended and the closest is named', () => {
+    const d = decide([plan('a', 'api', 0.001, 0.5), plan('b', 'self-hosted', 0.002, 0.9)], 1.5);
+    expect(d.recommended).toBeUndefined();
+    expect(d.closest).toBe('b');
+    expect(d.rule).toMatch(/^no plan meets its SLO target; the closest is b \(90\.0% of requests/);
+  });
+
+  test('a plan that bills nothing or has no successes is never recommended on cost', () => {
+    const d = decide([{ name: 'free', kind: 'api', perSuccessfulRequest: 0 }, { name: 'none', kind: 'api', perSuccessfulRequest: Infinity }, { name: 'paid', kind: 'api', perSuccessfulRequest: 1 }], 1.5);
+    expect(d.recommended).toBe('paid');
+    expect(d.excluded.map((e) => e.plan)).toEqual(['free', 'none']);
+  });
+
+  test('managed plans compare at face value; friction applies to self-hosted plans only', () => {
+    const d = decide([plan('managed', 'managed', 1.4, 1), plan('gpu', 'self-hosted', 1, 1)], 1.5);
+    expect(d.recommended).toBe('managed');
+    expect(d.rule).toMatch(/^managed: the cheapest self-hosted plan \(gpu\) saves only 1\.4×/);
   });
 });
 

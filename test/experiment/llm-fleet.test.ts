@@ -151,3 +151,18 @@ describe('an LLM replica that serves one request at a time is an M/D/1 queue', (
     expect(e2e.min).toBeCloseTo(service, 9);
   });
 });
+
+describe('the LLM fleet dispatcher', () => {
+  test('sends each request to the least-loaded replica: four replicas share the work evenly', () => {
+    const one = llmScenario(1, 60);
+    const saturation = replicaSaturationRate(one, fleetOf(one));
+    // Four replicas at 40% of their joint saturation rate.
+    const r = simulatePlanRun(llmScenario(0.4 * 4 * saturation, 1800, { replicas: 4 }), 0, 1);
+    const u = r.replicaUtilization;
+    expect(u.length).toBe(4);
+    const mean = u.reduce((a, b) => a + b, 0) / u.length;
+    for (const x of u) expect(Math.abs(x / mean - 1)).toBeLessThan(0.25);
+    // Dispatching to the first replica would pile the queue on it; least-loaded keeps waits short.
+    expect(LogHistogram.fromJSON(r.latency.queueWait).quantile(0.99)).toBeLessThan(2);
+  });
+});

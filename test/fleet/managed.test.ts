@@ -1,5 +1,7 @@
+import { itemKinds, itemUsd } from '../support/bill.js';
 import { describe, expect, test } from 'vitest';
-import { resolveCosts, simulatePlanRun } from '../../src/experiment/index.js';
+import { simulatePlanRun } from '../../src/experiment/index.js';
+import { resolveCosts } from '../../src/cost/index.js';
 import { validateScenario, type Scenario } from '../../src/scenario/index.js';
 
 function managedScenario(rate: number, managed: Record<string, unknown> = {}): Scenario {
@@ -23,7 +25,7 @@ describe('managed endpoints', () => {
   test('sparse traffic: scale to zero between requests, a cold start for each, billed per warm period rounded up to the increment', () => {
     const s = managedScenario(1 / 7200, { pricePerGpuHour: 1 });
     const r = simulatePlanRun(s, 0, 1);
-    const gpuSeconds = (r.cost.items['managed.l4'] ?? 0) * 3600;
+    const gpuSeconds = (itemUsd(r.cost, 'managed.l4') ?? 0) * 3600;
     expect(r.coldStarts).toBeGreaterThan(10);
     expect(r.requests.failed).toBe(0);
     expect(r.requests.arrived).toBe(r.requests.succeeded + r.requests.inFlight);
@@ -38,6 +40,6 @@ describe('managed endpoints', () => {
   test('busy traffic keeps the endpoint warm: one cold start, billed the whole window', () => {
     const r = simulatePlanRun(managedScenario(1, { pricePerGpuHour: 1 }), 0, 1);
     expect(r.coldStarts).toBe(1);
-    expect((r.cost.items['managed.l4'] ?? 0)).toBeCloseTo(48, 1);
+    expect((itemUsd(r.cost, 'managed.l4') ?? 0)).toBeCloseTo(48, 1);
   });
 });

@@ -1,7 +1,16 @@
+import { itemKinds, itemUsd } from '../support/bill.js';
 import { describe, expect, test } from 'vitest';
-import { resolveCosts, simulatePlanRun } from '../../src/experiment/index.js';
-import { placeReplicas } from '../../src/fleet/index.js';
+import { simulatePlanRun } from '../../src/experiment/index.js';
+import { resolveCosts } from '../../src/cost/index.js';
+import { fleetPools, placeReplicas } from '../../src/fleet/index.js';
+import { fleetOf } from '../support/scenarios.js';
 import { validateScenario, ScenarioError, type Scenario } from '../../src/scenario/index.js';
+
+/** The pools of plan 0's fleet, which a test knows to be an LLM fleet. */
+function poolsOf(s: Scenario) {
+  const fleet = fleetOf(s);
+  return 'pools' in fleet ? fleet.pools : undefined;
+}
 
 function fleetScenario(fleet: Record<string, unknown>, rate = 0.5, horizon = '1d'): Scenario {
   return validateScenario(
@@ -20,8 +29,8 @@ describe('GPU pools', () => {
     // 4 committed GPUs at $0.50, one replica of one GPU, almost no traffic.
     const s = fleetScenario({ replicas: 1, pools: { reserved: { gpus: 4, pricePerGpuHour: 0.5 } } }, 0.001);
     const r = simulatePlanRun(s, 0, 1);
-    expect(r.cost.items['gpu.reserved.l4']).toBeCloseTo(4 * 24 * 0.5, 9);
-    expect(Object.keys(r.cost.items)).toEqual(['gpu.reserved.l4']);
+    expect(itemUsd(r.cost, 'gpu.reserved.l4')).toBeCloseTo(4 * 24 * 0.5, 9);
+    expect(itemKinds(r.cost)).toEqual(['gpu.reserved.l4']);
     // Four GPUs billed, one (barely) busy.
     expect(r.cost.paidUtilization).toBeLessThan(0.01);
   });
@@ -29,13 +38,13 @@ describe('GPU pools', () => {
   test('replicas beyond the reservation spill to on-demand at the catalog price', () => {
     const s = fleetScenario({ replicas: 3, pools: { provider: 'aws', reserved: { gpus: 1, discount: 0.4 }, onDemand: {} } }, 0.001);
     const costs = resolveCosts(s);
-    const pools = costs.plans[0]![0]!.kind === 'fleet' ? costs.plans[0]![0]!.pools! : undefined;
-    expect(pools!.price.onDemand).toBe(0.805);
-    expect(pools!.price.reserved).toBeCloseTo(0.805 * 0.6, 12);
-    expect(placeReplicas(3, pools!)).toEqual(['reserved', 'onDemand', 'onDemand']);
+    const prices = costs.plans[0]![0]!.kind === 'fleet' ? costs.plans[0]![0]! : undefined;
+    expect(prices!.price.onDemand).toBe(0.805);
+    expect(prices!.price.reserved).toBeCloseTo(0.805 * 0.6, 12);
+    expect(placeReplicas(3, fleetPools('l4', 1, poolsOf(s)))).toEqual(['reserved', 'onDemand', 'onDemand']);
     const r = simulatePlanRun(s, 0, 1);
-    expect(r.cost.items['gpu.reserved.l4']).toBeCloseTo(24 * 0.805 * 0.6, 9);
-    expect(r.cost.items['gpu.onDemand.l4']).toBeCloseTo(2 * 24 * 0.805, 9);
+    expect(itemUsd(r.cost, 'gpu.reserved.l4')).toBeCloseTo(24 * 0.805 * 0.6, 9);
+    expect(itemUsd(r.cost, 'gpu.onDemand.l4')).toBeCloseTo(2 * 24 * 0.805, 9);
   });
 
   test('spot preemption loses no request: evicted requests are served elsewhere', () => {
@@ -50,8 +59,8 @@ describe('GPU pools', () => {
     expect(r.requests.arrived).toBe(r.requests.succeeded + r.requests.failed + r.requests.inFlight);
     expect(r.requests.inFlight).toBeLessThan(50);
     // Spot is billed only while up: less than 3 replicas × 12 h at the spot price.
-    expect(r.cost.items['gpu.spot.l4']).toBeLessThan(3 * 12 * 0.349);
-    expect(r.cost.items['gpu.spot.l4']).toBeGreaterThan(0.8 * 3 * 12 * 0.349);
+    expect(itemUsd(r.cost, 'gpu.spot.l4')).toBeLessThan(3 * 12 * 0.349);
+    expect(itemUsd(r.cost, 'gpu.spot.l4')).toBeGreaterThan(0.8 * 3 * 12 * 0.349);
   });
 
   test('all replicas preempted at once: requests wait in the holding queue and are served on return', () => {

@@ -39,10 +39,10 @@ describe('closed forms themselves', () => {
 
 describe('M/M/c mean queue wait matches Erlang C within 3%', () => {
   const cases: [c: number, rho: number, horizon: number, seeds: number][] = [
-    [1, 0.5, 100_000, 8],
-    [2, 0.7, 100_000, 8],
+    [1, 0.5, 100_000, 12],
+    [2, 0.7, 100_000, 12],
     [4, 0.8, 200_000, 10],
-    [10, 0.9, 150_000, 12],
+    [10, 0.9, 150_000, 16],
   ];
   for (const [c, rho, horizon, seeds] of cases) {
     test(`c=${c}, utilization ${rho}`, () => {
@@ -84,7 +84,7 @@ describe('M/M/1/K blocking probability matches the closed form within 3%', () =>
   ] as const) {
     test(`utilization ${rho}, waiting room ${waiting}`, () => {
       const runs = runSeeds({ rate: rho, replicas: 1, service: { dist: 'exponential', mean: 1 }, horizon: 100_000, warmup: 100, queue: { capacity: waiting } }, 8);
-      const blocked = runs.map((r) => r.requests.failedBy.rejected / r.requests.arrived);
+      const blocked = runs.map((r) => r.requests.failedBy.queueFull / r.requests.arrived);
       const { mean, relHalfWidth } = estimate(blocked);
       expect(relHalfWidth).toBeLessThan(0.02);
       expect(Math.abs(mean / mm1kBlocking(rho, 1, waiting + 1) - 1)).toBeLessThan(0.03);
@@ -93,7 +93,7 @@ describe('M/M/1/K blocking probability matches the closed form within 3%', () =>
 
   test('a loss system (no waiting room) blocks as Erlang B says', () => {
     const runs = runSeeds({ rate: 8, replicas: 10, service: { dist: 'exponential', mean: 1 }, horizon: 50_000, warmup: 100, queue: { capacity: 0 } }, 8);
-    const { mean } = estimate(runs.map((r) => r.requests.failedBy.rejected / r.requests.arrived));
+    const { mean } = estimate(runs.map((r) => r.requests.failedBy.queueFull / r.requests.arrived));
     expect(Math.abs(mean / erlangB(10, 8) - 1)).toBeLessThan(0.03);
   });
 });
@@ -119,6 +119,25 @@ describe("Little's law on the simulated queue", () => {
       expect(r.requests.arrived).toBe(r.requests.succeeded + r.requests.failed + r.requests.inFlight);
       const served = LogHistogram.fromJSON(r.latency.queueWait);
       expect(served.max).toBeLessThanOrEqual(2);
+    }
+  });
+});
+
+describe('abandonment and the time-weighted queue length', () => {
+  test("Little's law holds for a queue whose requests time out: L_q = λ × mean time in queue", () => {
+    // One slow server and a short patience: most waiting requests abandon, and their expiry
+    // is found lazily (at the next arrival or completion), so the queue-length integral must
+    // be corrected back to each deadline.
+    const timeout = 5;
+    const runs = runSeeds({ rate: 0.5, replicas: 1, service: { dist: 'constant', value: 10 }, horizon: 100_000, warmup: 1000, queue: { timeout } }, 4);
+    for (const r of runs) {
+      const window = 100_000 - 1000;
+      const wait = LogHistogram.fromJSON(r.latency.queueWait);
+      // Time in queue: served requests their wait, abandoned ones the whole timeout.
+      const timeInQueue = wait.sum + r.requests.failedBy.timedOut * timeout;
+      const littles = timeInQueue / window;
+      expect(r.requests.failedBy.timedOut).toBeGreaterThan(0.5 * r.requests.arrived);
+      expect(Math.abs(r.queueLength / littles - 1)).toBeLessThan(0.02);
     }
   });
 });

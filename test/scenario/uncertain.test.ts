@@ -54,7 +54,7 @@ describe('uncertain inputs', () => {
     const b = simulatePlanRun(scenario, 1, 3);
     expect(a.uncertain['workload.arrivals.rate']).toBe(b.uncertain['workload.arrivals.rate']);
     expect(a.requests.arrived).toBe(b.requests.arrived);
-    const summary = summarizeRuns(runScenario(scenario), 'test', []);
+    const summary = summarizeRuns(runScenario(scenario));
     expect(summary.plans[0]!.uncertain['workload.arrivals.rate']!.sd).toBeGreaterThan(0);
   });
 

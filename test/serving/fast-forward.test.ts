@@ -7,7 +7,8 @@ import { describe, expect, test } from 'vitest';
 import { Simulation } from '../../src/engine/index.js';
 import { findGpu, findModel } from '../../src/catalog/index.js';
 import { makeSampler, openStream } from '../../src/random/index.js';
-import { LinearProfile, LlmReplica, RequestTable, RooflineStepTime, TableProfile, type SchedulerLimits, type StepTimeModel } from '../../src/serving/index.js';
+import { RequestTable } from '../../src/backend/index.js';
+import { LinearProfile, LlmReplica, RooflineStepTime, TableProfile, type SchedulerLimits, type StepTimeModel } from '../../src/serving/index.js';
 import { simulateReference } from './reference-replica.js';
 
 interface Case {

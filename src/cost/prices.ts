@@ -1,8 +1,9 @@
 /**
  * Prices for every backend of a scenario, looked up once before any run: API token
- * prices from a catalog (the built-in table or a LiteLLM file) with the scenario's own
- * overrides, and GPU-hour prices for each fleet pool from the built-in table by provider.
- * A price that cannot be found is bad input naming the field that needs it.
+ * prices (and the model's context window) from a catalog (the built-in table or a LiteLLM
+ * file) with the scenario's own overrides, and GPU-hour prices for each fleet pool from the
+ * built-in table by provider. A price that cannot be found is bad input naming the field
+ * that needs it. Plain data: it crosses worker boundaries with each run cell.
  */
 import {
   BUILT_IN_API_CATALOG,
@@ -11,7 +12,7 @@ import {
   GPU_PRICES,
   type ApiPriceCatalog,
 } from '../catalog/index.js';
-import type { ResolvedPools, PoolName } from '../fleet/index.js';
+import { fleetPools, type PoolName } from '../fleet/index.js';
 import { nearest, ScenarioError, type FieldProblem, type Pools, type Scenario } from '../scenario/index.js';
 
 export interface ResolvedApiCosts {
@@ -23,12 +24,25 @@ export interface ResolvedApiCosts {
   readonly cachedInput: number;
   readonly output: number;
   readonly source: string;
+  /** Prompt + output tokens the model takes, when the catalog says. */
+  readonly contextWindow: number | undefined;
+}
+
+/** USD per GPU-hour of each pool of a self-hosted fleet. */
+export interface ResolvedGpuCosts {
+  readonly kind: 'fleet';
+  readonly gpu: string;
+  readonly order: readonly PoolName[];
+  readonly price: { readonly reserved?: number | undefined; readonly onDemand: number; readonly spot?: number | undefined };
+  readonly source: string;
 }
 
 export type BackendCosts =
   | ResolvedApiCosts
-  | { readonly kind: 'fleet'; readonly pools: ResolvedPools | undefined }
-  | { readonly kind: 'managed'; readonly pricePerGpuHour: number; readonly source: string };
+  | ResolvedGpuCosts
+  | { readonly kind: 'managed'; readonly gpu: string; readonly pricePerGpuHour: number; readonly source: string }
+  /** Plain servers model no hardware: nothing to price. */
+  | { readonly kind: 'none' };
 
 /** Per plan, per backend: the prices a run bills with. Plain data (crosses worker boundaries). */
 export interface CostBook {
@@ -57,22 +71,23 @@ export function resolveCosts(scenario: Scenario, catalog: ApiPriceCatalog = BUIL
           if (batchInput === undefined || batchOutput === undefined) {
             problems.push({ path: `${at}.prices`, value: backend.prices, expected: `batch prices (batchInput and batchOutput): ${backend.model ?? 'this model'} has none in ${catalog.name}` });
           }
-          return { kind: 'api', model: backend.model ?? 'custom', tier: 'batch', input: batchInput ?? NaN, cachedInput: batchInput ?? NaN, output: batchOutput ?? NaN, source };
+          return { kind: 'api', model: backend.model ?? 'custom', tier: 'batch', input: batchInput ?? NaN, cachedInput: batchInput ?? NaN, output: batchOutput ?? NaN, source, contextWindow: found?.contextWindow };
         }
-        return { kind: 'api', model: backend.model ?? 'custom', tier: 'standard', input, cachedInput, output, source };
+        return { kind: 'api', model: backend.model ?? 'custom', tier: 'standard', input, cachedInput, output, source, contextWindow: found?.contextWindow };
       }
       if (backend.kind === 'managed') {
         const b = backend.billing;
-        if (b.pricePerGpuHour !== undefined) return { kind: 'managed', pricePerGpuHour: b.pricePerGpuHour, source: 'scenario price' };
+        const gpu = backend.perf.gpu;
+        if (b.pricePerGpuHour !== undefined) return { kind: 'managed', gpu, pricePerGpuHour: b.pricePerGpuHour, source: 'scenario price' };
         const row = findGpuPrice(backend.perf.gpu, b.provider);
         if (row?.onDemand === undefined) {
           problems.push({ path: `${at}.pricePerGpuHour`, value: undefined, expected: `a price: the built-in table has no on-demand price for ${backend.perf.gpu} on ${b.provider} to apply the premium to` });
-          return { kind: 'managed', pricePerGpuHour: NaN, source: '' };
+          return { kind: 'managed', gpu, pricePerGpuHour: NaN, source: '' };
         }
-        return { kind: 'managed', pricePerGpuHour: row.onDemand * (1 + b.premium), source: `${row.source} × (1 + ${b.premium} premium)` };
+        return { kind: 'managed', gpu, pricePerGpuHour: row.onDemand * (1 + b.premium), source: `${row.source} × (1 + ${b.premium} premium)` };
       }
-      if (backend.perf.kind !== 'llm') return { kind: 'fleet', pools: undefined };
-      return { kind: 'fleet', pools: resolvePools(backend.perf.gpu, backend.perf.tp, 'pools' in backend ? backend.pools : undefined, `${at}.pools`, problems) };
+      if (backend.perf.kind !== 'llm') return { kind: 'none' };
+      return resolvePools(backend.perf.gpu, backend.perf.tp, 'pools' in backend ? backend.pools : undefined, `${at}.pools`, problems);
     }),
   );
   if (problems.length > 0) throw new ScenarioError(scenario.name, problems);
@@ -81,7 +96,7 @@ export function resolveCosts(scenario: Scenario, catalog: ApiPriceCatalog = BUIL
 
 type PoolsInput = Pools | undefined;
 
-function resolvePools(gpu: string, tp: number, pools: PoolsInput, at: string, problems: FieldProblem[]): ResolvedPools {
+function resolvePools(gpu: string, tp: number, pools: PoolsInput, at: string, problems: FieldProblem[]): ResolvedGpuCosts {
   const p = pools ?? { provider: 'aws' as const };
   const row = findGpuPrice(gpu, p.provider);
   const offered = GPU_PRICES.filter((r) => r.gpu === gpu).map((r) => r.provider);
@@ -91,7 +106,7 @@ function resolvePools(gpu: string, tp: number, pools: PoolsInput, at: string, pr
     problems.push({ path: `${at}.order`, value: undefined, expected: 'an order such as [reserved, spot] or [reserved, onDemand]: both onDemand and spot are configured, and replicas beyond the reservation go to the first spill pool in order' });
   }
   const onDemand = p.onDemand?.pricePerGpuHour ?? row?.onDemand;
-  const order: PoolName[] = p.order ? [...p.order] : [...(p.reserved ? (['reserved'] as const) : []), ...(p.spot && !p.onDemand ? (['spot'] as const) : (['onDemand'] as const))];
+  const order = fleetPools(gpu, tp, p).order;
   const uses = (pool: PoolName) => order.includes(pool) || (pool === 'reserved' && p.reserved !== undefined);
   if (onDemand === undefined && (uses('onDemand') || p.reserved?.discount !== undefined || p.spot?.discount !== undefined)) missing('onDemand.pricePerGpuHour', 'on-demand');
   let reserved: number | undefined;
@@ -105,12 +120,12 @@ function resolvePools(gpu: string, tp: number, pools: PoolsInput, at: string, pr
     spot = p.spot.pricePerGpuHour ?? (p.spot.discount !== undefined && onDemand !== undefined ? onDemand * (1 - p.spot.discount) : row?.spot);
     if (spot === undefined) missing('spot.pricePerGpuHour', 'spot');
   }
+  const scenarioPrice = p.reserved?.pricePerGpuHour !== undefined || p.onDemand?.pricePerGpuHour !== undefined || p.spot?.pricePerGpuHour !== undefined;
   return {
+    kind: 'fleet',
     gpu,
-    gpusPerReplica: tp,
     order,
-    reservedGpus: p.reserved?.gpus ?? 0,
     price: { reserved, onDemand: onDemand ?? NaN, spot },
-    spot: p.spot ? { preemptionsPerHour: p.spot.preemptionsPerHour, notice: p.spot.notice, replacementDelay: p.spot.replacementDelay } : undefined,
+    source: [row ? `${row.source} (${row.asOf})` : undefined, scenarioPrice ? 'scenario prices' : undefined].filter(Boolean).join('; '),
   };
 }

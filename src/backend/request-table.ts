@@ -1,6 +1,13 @@
 /**
- * Requests in flight, as typed columns indexed by a request id. Ids are recycled through a
- * free list, so memory follows the requests in flight, not the requests seen.
+ * The run's one table of requests in flight, as typed columns indexed by a request id. The
+ * plan runtime adds a request when it arrives and releases it after its one terminal
+ * outcome; ids are recycled through a free list, so memory follows the requests in flight,
+ * not the requests seen.
+ *
+ * The first columns describe the request (arrival, lengths, class) and are written once.
+ * The working columns belong to whichever backend holds the request now: a backend calls
+ * `resetWork` when a request is submitted to it, so a request re-routed elsewhere starts
+ * clean (its prompt is prefilled again).
  */
 import { grown } from '../engine/index.js';
 
@@ -17,12 +24,18 @@ export class RequestTable {
   /** Tokens to prefill before the next token: the prompt, or prompt + generated after a preemption. */
   prefillTarget = new Int32Array(256);
   prefillDone = new Int32Array(256);
+  /** When the backend holding it now was given it. */
+  submitted = new Float64Array(256);
   /** When the request first left the queue (NaN before). */
   admitted = new Float64Array(256);
   /** When its first token was produced (NaN before). */
   firstToken = new Float64Array(256);
   /** The request's class (workload/). */
   classId = new Int32Array(256);
+  /** API backends: calls made for this request so far. */
+  attempt = new Int32Array(256);
+  /** 1 while the request is in flight (between add and release), for catching double outcomes. */
+  live = new Uint8Array(256);
   private free: number[] = [];
   private next = 0;
 
@@ -32,18 +45,31 @@ export class RequestTable {
     this.arrival[id] = arrival;
     this.prompt[id] = prompt;
     this.output[id] = output;
-    this.generated[id] = 0;
-    this.kvTokens[id] = 0;
-    this.prefillTarget[id] = prompt;
-    this.prefillDone[id] = 0;
-    this.admitted[id] = NaN;
-    this.firstToken[id] = NaN;
     this.classId[id] = classId;
+    this.firstToken[id] = NaN;
+    this.live[id] = 1;
+    this.resetWork(id, arrival);
     return id;
   }
 
+  /** Clears the working columns: the request starts over at the backend that takes it now. */
+  resetWork(id: ReqId, now: number): void {
+    this.submitted[id] = now;
+    this.generated[id] = 0;
+    this.kvTokens[id] = 0;
+    this.prefillTarget[id] = this.prompt[id]!;
+    this.prefillDone[id] = 0;
+    this.admitted[id] = NaN;
+    this.attempt[id] = 0;
+  }
+
   release(id: ReqId): void {
+    this.live[id] = 0;
     this.free.push(id);
+  }
+
+  isLive(id: ReqId): boolean {
+    return this.live[id] === 1;
   }
 
   /** Slots ever allocated (a bound on requests in flight at once). */
@@ -55,6 +81,7 @@ export class RequestTable {
     const n = this.arrival.length * 2;
     this.arrival = grown(this.arrival, n);
     this.admitted = grown(this.admitted, n);
+    this.submitted = grown(this.submitted, n);
     this.firstToken = grown(this.firstToken, n);
     this.prompt = grown(this.prompt, n);
     this.output = grown(this.output, n);
@@ -63,6 +90,8 @@ export class RequestTable {
     this.prefillTarget = grown(this.prefillTarget, n);
     this.prefillDone = grown(this.prefillDone, n);
     this.classId = grown(this.classId, n);
+    this.attempt = grown(this.attempt, n);
+    this.live = grown(this.live, n);
   }
 }
 

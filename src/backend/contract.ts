@@ -1,0 +1,131 @@
+/**
+ * The one contract every backend kind keeps (plain-server fleet, LLM fleet, managed
+ * endpoint, API). A backend:
+ * - takes a submitted request (`submit`), by its id in the run's request table;
+ * - shows a read-only view of its load (`LoadView`) that a router consults before
+ *   submitting: whether it would refuse a request now and why, how much it holds, and
+ *   how long a new request would wait;
+ * - reports what happens to each request through the `OutcomeSink` it was built with:
+ *   started, first token, completed, failed with a reason; exactly one terminal outcome
+ *   (completed or failed) per submitted request, unless it is still in flight at the end;
+ * - at the end of a run returns usage meters (what it used, never what that costs: money
+ *   is cost/'s business) and its own figures.
+ *
+ * Backends never touch the run's recorder; the plan runtime (plan/) owns outcomes.
+ */
+import type { Simulation } from '../engine/index.js';
+import type { FailureReason } from '../metrics/index.js';
+import type { ReqId, RequestTable } from './request-table.js';
+
+/** What a backend tells the plan runtime about the requests it was given. */
+export interface OutcomeSink {
+  /** The request left the backend's queue and began service (the first time only). */
+  started(id: ReqId, now: number): void;
+  /** The request's first output token, at `at` (streaming backends). */
+  firstToken(id: ReqId, at: number): void;
+  /** The request completed now with `outputTokens` output tokens (0 where the backend models no tokens). */
+  completed(id: ReqId, now: number, outputTokens: number): void;
+  /** The request failed for `reason` at `at` (at or before now: a timeout is found lazily). */
+  failed(id: ReqId, at: number, reason: FailureReason): void;
+}
+
+/** What every backend is built with. */
+export interface BackendContext {
+  readonly sim: Simulation;
+  readonly table: RequestTable;
+  readonly sink: OutcomeSink;
+  /** The measurement window: requests arriving before `from` load the system but are not metered. */
+  readonly window: { readonly from: number; readonly to: number };
+}
+
+/** Why a backend would not take a request now. */
+export type Refusal = Extract<FailureReason, 'queueFull' | 'tooLong' | 'unavailable'>;
+
+/** The read-only view of a backend's load that a router may consult. */
+export interface LoadView {
+  /** Why this backend would refuse a request of these lengths now; undefined when it takes it. */
+  refusal(inputTokens: number, outputTokens: number): Refusal | undefined;
+  /** Requests it holds now: queued, in service, or waiting to retry. */
+  readonly outstanding: number;
+  /** An estimate of how long a request submitted now would wait before its service begins (seconds). */
+  predictedWait(now: number): number;
+}
+
+export interface Backend extends LoadView {
+  readonly name: string;
+  /** Takes a request that `refusal` did not refuse. */
+  submit(id: ReqId, now: number): void;
+  /** Closes the run at the horizon. */
+  end(horizon: number): BackendReport;
+}
+
+export type GpuPool = 'reserved' | 'onDemand' | 'spot' | 'managed';
+
+/** GPU time a backend was billed for, by pool and GPU type (seconds of GPU, over the window). */
+export interface GpuMeter {
+  readonly pool: GpuPool;
+  readonly gpu: string;
+  readonly gpuSeconds: number;
+}
+
+/** API tokens billed: uncached input, cached input and output. */
+export interface TokenMeter {
+  input: number;
+  cachedInput: number;
+  output: number;
+}
+
+export function noTokens(): TokenMeter {
+  return { input: 0, cachedInput: 0, output: 0 };
+}
+
+/** What a backend used over the window: the only thing cost/ needs to price it. */
+export interface UsageMeters {
+  readonly gpu: readonly GpuMeter[];
+  /** GPU-seconds spent stepping (for the utilization actually paid for). */
+  readonly busyGpuSeconds: number;
+  /** API backends: tokens billed per request class (counted requests only). */
+  readonly apiTokensByClass: readonly TokenMeter[] | undefined;
+  /** Prompt + output tokens of counted requests each class completed here: how a fleet's cost is shared among classes. */
+  readonly servedTokensByClass: readonly number[];
+}
+
+/** A backend's own figures over the window. */
+export interface BackendFigures {
+  /** Replicas (0 for an API). */
+  readonly replicas: number;
+  /** Busy fraction over the window (an LLM replica is busy while it steps); NaN for an API. */
+  readonly utilization: number;
+  readonly replicaUtilization: readonly number[];
+  /** Time-average requests waiting. */
+  readonly queueLength: number;
+  /** Time-average requests waiting or in service (plain servers; NaN where not measured). */
+  readonly inSystem: number;
+  /** LLM replicas: time-average running sequences while busy, KV-cache occupancy, preemptions by recompute. */
+  readonly meanBatch: number;
+  readonly kvOccupancy: number;
+  readonly preemptions: number;
+  readonly spotPreemptions: number;
+  readonly coldStarts: number;
+  /** API backends: calls made, 429 answers, failed calls, retries. */
+  readonly api: ApiCounters | undefined;
+}
+
+export interface ApiCounters {
+  readonly calls: number;
+  readonly rateLimited: number;
+  readonly errors: number;
+  readonly retries: number;
+}
+
+export interface BackendReport {
+  /** Counted requests this backend still held at the horizon. */
+  readonly inFlight: number;
+  readonly usage: UsageMeters;
+  readonly figures: BackendFigures;
+}
+
+/** Figures of a backend that has no replicas of its own (an API). */
+export function noReplicaFigures(api: ApiCounters | undefined): BackendFigures {
+  return { replicas: 0, utilization: NaN, replicaUtilization: [], queueLength: NaN, inSystem: NaN, meanBatch: NaN, kvOccupancy: NaN, preemptions: 0, spotPreemptions: 0, coldStarts: 0, api };
+}
