@@ -56,6 +56,13 @@ export class OutcomeTally {
   failedTotal(): number {
     return failureTotal(this.failed);
   }
+
+  complete(e2e: number, outputTokens: number, late: boolean): void {
+    this.e2e.record(e2e);
+    this.outputTokens += outputTokens;
+    if (late) this.late++;
+    else this.succeeded++;
+  }
 }
 
 export class RunRecorder {
@@ -71,7 +78,8 @@ export class RunRecorder {
     readonly warmup: number,
     private readonly slos: readonly Slo[] = [{}],
   ) {
-    this.classes = slos.map(() => new OutcomeTally());
+    // With one class, its tally is the plan's: record once.
+    this.classes = slos.length === 1 ? [this.all] : slos.map(() => new OutcomeTally());
   }
 
   get arrived(): number {
@@ -93,7 +101,8 @@ export class RunRecorder {
   onArrival(arrivalTime: number, classId = 0): void {
     if (arrivalTime < this.warmup) return;
     this.all.arrived++;
-    this.classes[classId]!.arrived++;
+    const c = this.classes[classId]!;
+    if (c !== this.all) c.arrived++;
   }
 
   /** A request left the queue and began service (only served requests have a queue wait). */
@@ -104,7 +113,8 @@ export class RunRecorder {
   onFirstToken(arrivalTime: number, time: number, classId = 0): void {
     if (arrivalTime < this.warmup) return;
     this.all.ttft.record(time - arrivalTime);
-    this.classes[classId]!.ttft.record(time - arrivalTime);
+    const c = this.classes[classId]!;
+    if (c !== this.all) c.ttft.record(time - arrivalTime);
   }
 
   /**
@@ -117,19 +127,17 @@ export class RunRecorder {
     const ttft = firstTokenTime === undefined || Number.isNaN(firstTokenTime) ? e2e : firstTokenTime - arrivalTime;
     const slo = this.slos[classId] ?? {};
     const late = (slo.e2e !== undefined && e2e > slo.e2e) || (slo.ttft !== undefined && ttft > slo.ttft);
-    for (const tally of [this.all, this.classes[classId]!]) {
-      tally.e2e.record(e2e);
-      tally.outputTokens += outputTokens;
-      if (late) tally.late++;
-      else tally.succeeded++;
-    }
+    this.all.complete(e2e, outputTokens, late);
+    const c = this.classes[classId]!;
+    if (c !== this.all) c.complete(e2e, outputTokens, late);
     if (firstTokenTime !== undefined && outputTokens > 1) this.tpot.record((endTime - firstTokenTime) / (outputTokens - 1));
   }
 
   onFailure(arrivalTime: number, reason: FailureReason, classId = 0): void {
     if (arrivalTime < this.warmup) return;
     this.all.failed[reason]++;
-    this.classes[classId]!.failed[reason]++;
+    const c = this.classes[classId]!;
+    if (c !== this.all) c.failed[reason]++;
   }
 
   failedTotal(): number {
