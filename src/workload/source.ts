@@ -152,7 +152,7 @@ class TraceSource implements RequestSource {
   private offset = 0;
   private lastTime = 0;
   private copiesLeft = 0;
-  private copyIndex = 0;
+  private lastEmitted = -Infinity;
   private skipped = 0;
 
   constructor(
@@ -182,7 +182,9 @@ class TraceSource implements RequestSource {
         const rows = this.reader.rows;
         this.skipped += this.reader.skipped;
         this.reader.close();
-        this.offset = this.lastTime + this.lastTime / Math.max(1, rows - 1);
+        // (The gap is this pass's span over its gaps; the span is lastTime − offset, not lastTime,
+        // which grows with every pass.)
+        this.offset = this.lastTime + (this.lastTime - this.offset) / Math.max(1, rows - 1);
         this.first = NaN;
         this.reader = this.open();
         continue;
@@ -190,13 +192,14 @@ class TraceSource implements RequestSource {
       if (Number.isNaN(this.first)) this.first = this.row.time;
       const whole = Math.floor(this.volume);
       this.copiesLeft = whole + (this.rng() < this.volume - whole ? 1 : 0);
-      this.copyIndex = 0;
     }
     this.copiesLeft--;
     const t = this.offset + (this.row.time - this.first) / this.spec.timeScale;
     this.lastTime = t;
-    // Duplicates of a row arrive a microsecond apart, so their order is fixed.
-    r.time = t + this.copyIndex++ * 1e-6;
+    // Copies of a row arrive at the row's time (the event queue keeps their order), and time
+    // never runs backwards: a row stamped before the one replayed last arrives with it.
+    r.time = Math.max(t, this.lastEmitted);
+    this.lastEmitted = r.time;
     r.input = Math.max(1, this.row.input);
     r.output = Math.max(1, this.row.output);
     r.classId = this.pickClass(r.input);

@@ -238,3 +238,26 @@ describe.runIf(HAVE_SHARED_DATA)('class assignment in replay', () => {
     expect(counts[0]! / (counts[0]! + counts[1]!)).toBeCloseTo(0.75, 1);
   });
 });
+
+describe('replay faster than the trace', () => {
+  test('copies of rows that share a timestamp never move time backwards (was: a crash, exit 1)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capsim-trace-'));
+    // Three rows in one millisecond, then three a second apart.
+    const rows = ['2023-11-16 18:00:00.000,100,10', '2023-11-16 18:00:00.000,200,10', '2023-11-16 18:00:00.000,300,10', '2023-11-16 18:00:01.000,100,10', '2023-11-16 18:00:02.000,100,10', '2023-11-16 18:00:03.000,100,10'];
+    writeFileSync(join(dir, 't.csv'), 'TIMESTAMP,ContextTokens,GeneratedTokens\n' + rows.join('\n') + '\n');
+    writeFileSync(join(dir, 's.yaml'), 'name: t\nhorizon: 1m\nseeds: 2\nworkload:\n  trace: { file: t.csv, volumeScale: 10, loop: true }\nplans:\n  - name: a\n    backends: [{ kind: api, model: gpt-4o-mini }]\n');
+    const r = await capsim('run', join(dir, 's.yaml'), '--json', '--workers', '1');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const arrived = JSON.parse(r.stdout).plans[0].requests.arrived.mean;
+    // Six rows every ~3.6 s for a minute, ten copies each: about a thousand requests.
+    expect(arrived).toBeGreaterThan(800);
+    const source = makeRequestSource(workloadSchema.parse({ trace: { file: join(dir, 't.csv'), volumeScale: 3 } }), { seed: 1, horizon: 60, baseDir: dir });
+    const record: ArrivalRecord = { time: 0, input: 0, output: 0, classId: 0 };
+    const times: number[] = [];
+    while (source.next(record)) times.push(record.time);
+    source.close();
+    expect(times.length).toBe(18);
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1]!);
+  });
+});
