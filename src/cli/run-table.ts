@@ -3,7 +3,7 @@
  */
 import type { CostBook } from '../cost/index.js';
 import type { RunSummary } from '../experiment/index.js';
-import type { FailureReason } from '../metrics/index.js';
+import type { FailureReason, PooledRatio } from '../metrics/index.js';
 import { formatDuration, uncertainFields, type Scenario } from '../scenario/index.js';
 import { meanCi, num, pct, secs, table } from './format.js';
 
@@ -12,7 +12,7 @@ export function renderRunTable(summary: RunSummary): string {
   const head =
     `capsim run: ${scenario.name} — ${seeds.length} run${seeds.length === 1 ? '' : 's'} (seeds ${seeds[0]}..${seeds[seeds.length - 1]}), ` +
     `horizon ${formatDuration(scenario.horizon)}${scenario.warmup > 0 ? `, warmup ${formatDuration(scenario.warmup)} not counted` : ''}\n` +
-    `figures are mean ± 95% CI half-width over runs; latencies are pooled over all runs\n\n`;
+    `figures are mean ± 95% CI half-width over runs; cost per successful request is total cost over total successes; latencies are pooled over all runs\n\n`;
   const latency = (pick: (p: (typeof plans)[number]) => { mean: number; p50: number; p90: number; p99: number }) =>
     plans.map((p) => {
       const l = pick(p);
@@ -51,7 +51,7 @@ export function renderRunTable(summary: RunSummary): string {
   if (billed) {
     const usd = (x: number) => (!Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? `$${num(x, 4)}` : `$${Number(x.toPrecision(3))}`);
     rows.unshift(
-      ['COST PER SUCCESSFUL REQUEST', ...plans.map((p) => (p.requests.succeeded.mean > 0 ? meanCi(p.cost.perSuccessfulRequest, usd) : 'none succeeded'))],
+      ['COST PER SUCCESSFUL REQUEST', ...plans.map((p) => pooledCost(p.cost.pooledPerSuccessfulRequest, usd))],
       ['cost per month (730 h)', ...plans.map((p) => meanCi(p.cost.perMonth, usd))],
       ['cost per million output tokens', ...plans.map((p) => meanCi(p.cost.perMillionOutputTokens, usd))],
       ['GPU utilization paid for', ...plans.map((p) => (Number.isFinite(p.cost.paidUtilization.mean) ? meanCi(p.cost.paidUtilization, (x) => pct(x)) : '—'))],
@@ -71,6 +71,7 @@ export function renderRunTable(summary: RunSummary): string {
       );
     }
   }
+  if (plans.some((p) => p.cost.runsWithoutSuccess > 0)) rows.push(['runs with no successful request', ...plans.map((p) => String(p.cost.runsWithoutSuccess))]);
   if (plans.some((p) => p.skippedRows.mean > 0)) rows.push(['bad trace rows skipped per run', ...plans.map((p) => meanCi(p.skippedRows))]);
   const uncertain = Object.keys(plans[0]?.uncertain ?? {});
   for (const path of uncertain) rows.push([`drawn: ${path}`, ...plans.map((p) => meanCi(p.uncertain[path]!))]);
@@ -91,6 +92,13 @@ export function renderRunTable(summary: RunSummary): string {
   }
   if (summary.warnings.length > 0) text += '\n' + summary.warnings.map((w) => `warning: ${w}`).join('\n') + '\n';
   return text;
+}
+
+/** Total cost over total successes across runs, ± the half-width of its 95% interval. */
+function pooledCost(ratio: PooledRatio, usd: (x: number) => string): string {
+  if (!Number.isFinite(ratio.value)) return 'none succeeded';
+  const half = (ratio.ci95[1] - ratio.ci95[0]) / 2;
+  return half > 1e-9 * ratio.value ? `${usd(ratio.value)} ± ${usd(half)}` : usd(ratio.value);
 }
 
 /** Why requests failed, in words (the keys of `failedBy`). */

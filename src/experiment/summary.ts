@@ -3,7 +3,7 @@
  * vary between runs become `AcrossRuns` statistics; latencies are pooled over all runs
  * (their histograms are merged) and reported once.
  */
-import { acrossRuns, FAILURE_REASONS, LogHistogram, type AcrossRuns, type FailureReason, type LatencySummary, type SerializedHistogram } from '../metrics/index.js';
+import { acrossRuns, FAILURE_REASONS, LogHistogram, pooledRatio, type AcrossRuns, type PooledRatio, type FailureReason, type LatencySummary, type SerializedHistogram } from '../metrics/index.js';
 import { decide, type CostBook, type Decision } from '../cost/index.js';
 import { planKind, type PlanKind } from '../plan/index.js';
 import { scenarioForOutput } from '../scenario/index.js';
@@ -27,7 +27,15 @@ export interface PlanSummary {
   throughput: AcrossRuns;
   cost: {
     total: AcrossRuns;
+    /** Per run (runs with no success have none and are left out of these statistics). */
     perSuccessfulRequest: AcrossRuns;
+    /**
+     * Total cost over total successes across all runs, with a 95% interval: what the
+     * recommendation ranks on, so runs in which nothing succeeded still count.
+     */
+    pooledPerSuccessfulRequest: PooledRatio;
+    /** Runs in which no request succeeded. */
+    runsWithoutSuccess: number;
     perMonth: AcrossRuns;
     perMillionOutputTokens: AcrossRuns;
     paidUtilization: AcrossRuns;
@@ -200,7 +208,9 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
     throughput: over((r) => r.throughput),
     cost: {
       total: over((r) => r.cost.total),
-      perSuccessfulRequest: over((r) => r.cost.perSuccessfulRequest),
+      perSuccessfulRequest: over((r) => (r.requests.succeeded > 0 ? r.cost.perSuccessfulRequest : NaN)),
+      pooledPerSuccessfulRequest: pooledRatio(runs.map((r) => r.cost.total), runs.map((r) => r.requests.succeeded)),
+      runsWithoutSuccess: runs.filter((r) => r.requests.succeeded === 0).length,
       perMonth: over((r) => r.cost.perMonth),
       perMillionOutputTokens: over((r) => r.cost.perMillionOutputTokens),
       paidUtilization: over((r) => r.cost.paidUtilization),
@@ -262,7 +272,7 @@ export function summarizeRuns(runs: ScenarioRuns, options: SummaryOptions = {}):
       plans.map((p) => ({
         name: p.name,
         kind: p.kind,
-        perSuccessfulRequest: p.cost.perSuccessfulRequest.mean,
+        perSuccessfulRequest: p.cost.pooledPerSuccessfulRequest.value,
         classes: p.classes.map((c) => ({ name: c.name, achieved: c.successRate.mean, target: c.target })),
       })),
       runs.scenario.decision.friction,

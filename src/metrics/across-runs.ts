@@ -43,3 +43,33 @@ export function acrossRuns(values: readonly number[]): AcrossRuns {
     p95: quantileSorted(sorted, 0.95),
   };
 }
+
+/** A ratio of totals over runs (Σ numerators / Σ denominators) and a 95% interval for it. */
+export interface PooledRatio {
+  value: number;
+  ci95: [number, number];
+}
+
+/**
+ * The ratio estimator Σy / Σx over runs, with a delta-method 95% interval: the variance of
+ * the ratio is that of the residuals y − R·x over n·x̄². Unlike a mean of per-run ratios, it
+ * keeps runs whose denominator is zero (their numerator still counts): a cost per success
+ * pooled this way does not forget the runs in which nothing succeeded.
+ */
+export function pooledRatio(numerators: readonly number[], denominators: readonly number[]): PooledRatio {
+  const n = numerators.length;
+  let sy = 0;
+  let sx = 0;
+  for (let i = 0; i < n; i++) {
+    sy += numerators[i]!;
+    sx += denominators[i]!;
+  }
+  if (!(sx > 0)) return { value: sy > 0 ? Infinity : NaN, ci95: [NaN, NaN] };
+  const r = sy / sx;
+  if (n < 2) return { value: r, ci95: [r, r] };
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (numerators[i]! - r * denominators[i]!) ** 2;
+  const meanX = sx / n;
+  const half = (tQuantile975(n - 1) * Math.sqrt(ss / (n - 1) / n)) / meanX;
+  return { value: r, ci95: [r - half, r + half] };
+}

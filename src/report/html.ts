@@ -49,7 +49,7 @@ function figuresTable(summary: RunSummary): string {
   const header = ['plan', 'cost per successful request', 'per month', 'success rate', 'TTFT p99', 'end-to-end p99'];
   const rows = summary.plans.map((p) => [
     p.name,
-    p.requests.succeeded.mean > 0 ? money(p.cost.perSuccessfulRequest.mean) : 'none succeeded',
+    Number.isFinite(p.cost.pooledPerSuccessfulRequest.value) ? money(p.cost.pooledPerSuccessfulRequest.value) : 'none succeeded',
     money(p.cost.perMonth.mean),
     percent(p.successRate.mean),
     seconds(p.latency.ttft.p99),

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { billRun, classCosts, decide, HOURS_PER_MONTH, overheadCharges, prorate, totalFromMeters, type BillInput } from '../../src/cost/index.js';
-import { overhead as overheadSchema } from '../../src/scenario/index.js';
+import { overhead as overheadSchema, validateScenario } from '../../src/scenario/index.js';
+import { pooledRatio } from '../../src/metrics/index.js';
+import { runScenario, summarizeRuns } from '../../src/experiment/index.js';
 
 const MONTH = HOURS_PER_MONTH * 3600;
 
@@ -151,5 +153,41 @@ describe('paired comparison across runs', () => {
       ],
     });
     expect(share).toEqual({ a: { b: 0.75 }, b: { a: 0.25 } });
+  });
+});
+
+describe('cost per successful request across runs is a ratio of totals', () => {
+  test('pooledRatio: Σy/Σx with a delta-method interval; a zero denominator still counts its numerator', () => {
+    expect(pooledRatio([1, 2, 3], [1, 1, 1]).value).toBe(2);
+    // Residuals y − 2x = −1, 0, 1: variance 1, so the half-width is t(2)·sqrt(1/3)/1.
+    const r = pooledRatio([1, 2, 3], [1, 1, 1]);
+    expect(r.ci95[1] - 2).toBeCloseTo(4.303 * Math.sqrt(1 / 3), 9);
+    // A run with cost and no success raises the pooled cost; a mean of per-run ratios would drop it.
+    expect(pooledRatio([1, 1, 1], [1, 1, 0]).value).toBe(1.5);
+    expect(pooledRatio([1], [0]).value).toBe(Infinity);
+  });
+
+  test('the summary pools every run, including those in which nothing succeeded, and the decision ranks on it', () => {
+    const scenario = validateScenario(
+      {
+        name: 'sparse',
+        horizon: '1h',
+        seeds: 24,
+        workload: { arrivals: { process: 'poisson', rate: 1 / 3600 }, input: { dist: 'constant', value: 100 }, output: { dist: 'constant', value: 10 } },
+        plans: [{ name: 'api', overhead: { observabilityUsdPerMonth: 730 }, backends: [{ kind: 'api', model: 'gpt-4o-mini' }] }],
+      },
+      'test',
+    );
+    const runs = runScenario(scenario);
+    const summary = summarizeRuns(runs);
+    const plan = summary.plans[0]!;
+    const results = runs.plans[0]!.runs;
+    const total = results.reduce((a, r) => a + r.cost.total, 0);
+    const successes = results.reduce((a, r) => a + r.requests.succeeded, 0);
+    expect(plan.cost.runsWithoutSuccess).toBe(results.filter((r) => r.requests.succeeded === 0).length);
+    expect(plan.cost.runsWithoutSuccess).toBeGreaterThan(0);
+    expect(plan.cost.pooledPerSuccessfulRequest.value).toBeCloseTo(total / successes, 12);
+    // The per-run mean forgets the empty runs' $1 each and comes out lower.
+    expect(plan.cost.perSuccessfulRequest.mean).toBeLessThan(plan.cost.pooledPerSuccessfulRequest.value);
   });
 });
