@@ -1,9 +1,11 @@
 /**
  * A fleet of LLM replicas (serving/replica.ts) behind a least-loaded dispatcher: each
- * arrival goes to the replica with the fewest requests queued or running (ties to the
- * lowest index), as a load balancer with least-outstanding-requests routing does. Each
- * replica keeps its own queue; `queue.capacity` bounds the requests waiting across the
- * fleet and `queue.timeout` fails requests never admitted within it.
+ * submitted request goes to the replica with the fewest requests queued or running (ties
+ * to the lowest index), as a load balancer with least-outstanding-requests routing does.
+ * Each replica keeps its own queue; `queue.capacity` bounds the requests waiting across the
+ * fleet and `queue.timeout` fails requests never admitted within it. The fleet refuses a
+ * request longer than a replica can hold (`tooLong`) and one that finds the waiting room
+ * full (`queueFull`, or `unavailable` when no replica is up to drain it).
  *
  * Replicas run in GPU pools (pools.ts). A spot replica is preempted at a Poisson hazard:
  * at the notice it stops taking new requests; when the notice runs out, the requests it
