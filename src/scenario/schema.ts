@@ -26,6 +26,12 @@ export const positiveDuration = duration.refine((s) => s > 0, { error: `${EXPECT
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
 
+/** Relative weights (of hours, days, profile intervals): some must be positive, and their sum finite. */
+const weights = z
+  .array(nonNegative)
+  .refine((w) => w.length === 0 || w.some((x) => x > 0), { error: 'weights of which at least one is greater than zero (all zero would mean no traffic ever)' })
+  .refine((w) => Number.isFinite(w.reduce((a, x) => a + x, 0)), { error: 'weights whose sum is a finite number (these overflow)' });
+
 /**
  * A distribution of a non-negative quantity (service time, token count, latency).
  * Lognormal takes either {mean, sd} or {median, p99}.
@@ -90,13 +96,13 @@ export const arrivals = z
       .union(
         [
           z.strictObject({ peakHour: z.number().min(0).lt(24), peakToAverage: z.number().min(1) }),
-          z.strictObject({ hourlyWeights: z.array(nonNegative).length(24) }),
+          z.strictObject({ hourlyWeights: weights.pipe(z.array(nonNegative).length(24)) }),
         ],
         { error: 'either { peakHour, peakToAverage } or { hourlyWeights: [24 numbers] }' },
       )
       .optional(),
-    weekly: z.strictObject({ weights: z.array(nonNegative).length(7) }).optional(),
-    profile: z.strictObject({ interval: positiveDuration, weights: z.array(nonNegative).min(1) }).optional(),
+    weekly: z.strictObject({ weights: weights.pipe(z.array(nonNegative).length(7)) }).optional(),
+    profile: z.strictObject({ interval: positiveDuration, weights: weights.pipe(z.array(nonNegative).min(1)) }).optional(),
     bursts: z.strictObject({ meanOn: positiveDuration, meanOff: positiveDuration, onMultiplier: z.number().min(1) }).optional(),
     spikes: z.array(z.strictObject({ at: duration, duration: positiveDuration, multiplier: positive })).optional(),
     growth: z.strictObject({ percentPerMonth: z.number().gt(-100) }).optional(),

@@ -11,7 +11,7 @@
 import { join, isAbsolute } from 'node:path';
 import type { Slo } from '../metrics/index.js';
 import { makeSampler, openStream, type Distribution, type Rng, type Sampler } from '../random/index.js';
-import { DEFAULT_SLO_TARGET, type TraceSpec, type Workload } from '../scenario/index.js';
+import { DEFAULT_SLO_TARGET, InputError, type TraceSpec, type Workload } from '../scenario/index.js';
 import { makeArrivals } from './arrivals.js';
 import { TraceReader, type TraceRow } from './trace.js';
 import { summarizeTrace } from './trace-stats.js';
@@ -180,6 +180,8 @@ class TraceSource implements RequestSource {
         if (!this.spec.loop || this.reader.rows === 0) return false;
         // Start over after the last request, one mean gap later.
         const rows = this.reader.rows;
+        // A pass that takes no time would loop forever at one instant.
+        if (!(this.lastTime - this.offset > 0)) throw new InputError(`workload.trace.loop: ${this.path} spans no time (all its rows are at one instant, or timeScale makes its span zero), so it cannot be looped; replay it once, or use a trace whose rows are spread over time`);
         this.skipped += this.reader.skipped;
         this.reader.close();
         // (The gap is this pass's span over its gaps; the span is lastTime − offset, not lastTime,

@@ -215,3 +215,26 @@ plans:
     expect(table.stdout).toMatch(/per request class/);
   });
 });
+
+describe('inputs that used to hang are refused with their reason (exit 2)', () => {
+  test('arrival weights that are all zero, or whose sum overflows', async () => {
+    for (const [field, value, expected] of [
+      ['workload.arrivals.profile', '{ interval: 60, weights: [0, 0, 0] }', /workload\.arrivals\.profile\.weights: got \[0,0,0\], expected weights of which at least one is greater than zero/],
+      ['workload.arrivals.weekly', '{ weights: [0, 0, 0, 0, 0, 0, 0] }', /workload\.arrivals\.weekly\.weights: .*at least one is greater than zero/],
+      ['workload.arrivals.profile', '{ interval: 60, weights: [1e308, 1e308] }', /weights whose sum is a finite number/],
+    ] as const) {
+      const r = await capsim('validate', tempFile('s.yaml', SMALL_SCENARIO), '--set', `${field}=${value}`);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(expected);
+    }
+  });
+
+  test('a looped trace whose rows are all at one instant', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'capsim-trace-'));
+    writeFileSync(join(dir, 't.csv'), 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:00:00.0,100,10\n2023-11-16 18:00:00.0,100,10\n');
+    writeFileSync(join(dir, 's.yaml'), 'name: t\nhorizon: 1h\nseeds: 1\nworkload:\n  trace: { file: t.csv, loop: true }\nplans:\n  - name: a\n    backends: [{ kind: api, model: gpt-4o-mini }]\n');
+    const r = await capsim('run', join(dir, 's.yaml'), '--workers', '1');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/workload\.trace\.loop: .*t\.csv spans no time/);
+  });
+});
