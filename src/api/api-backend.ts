@@ -94,6 +94,11 @@ export class ApiBackend implements Backend {
     return spent ? (this.minute + 1) * 60 - now : 0;
   }
 
+  /** A client learns of an outage only by calling: to a router the API is always there. */
+  available(): boolean {
+    return true;
+  }
+
   submit(id: ReqId, now: number): void {
     this.ctx.table.resetWork(id, now);
     if (id >= this.callFirstToken.length) this.callFirstToken = grown(this.callFirstToken, Math.max(2 * this.callFirstToken.length, id + 1));

@@ -49,6 +49,12 @@ export interface LoadView {
   readonly outstanding: number;
   /** An estimate of how long a request submitted now would wait before its service begins (seconds). */
   predictedWait(now: number): number;
+  /**
+   * Whether it can begin serving a request within `patience` seconds: false when no replica
+   * is up, or a scaled-to-zero endpoint's cold start is longer. (An API's outages are found
+   * by calling it.) A router falls back when this is false.
+   */
+  available(now: number, patience: number): boolean;
 }
 
 export interface Backend extends LoadView {
@@ -106,6 +112,8 @@ export interface BackendFigures {
   readonly kvOccupancy: number;
   readonly preemptions: number;
   readonly spotPreemptions: number;
+  /** Replicas that failed (and were repaired) in the window. */
+  readonly replicaFailures: number;
   readonly coldStarts: number;
   /** API backends: calls made, 429 answers, failed calls, retries. */
   readonly api: ApiCounters | undefined;
@@ -127,5 +135,5 @@ export interface BackendReport {
 
 /** Figures of a backend that has no replicas of its own (an API). */
 export function noReplicaFigures(api: ApiCounters | undefined): BackendFigures {
-  return { replicas: 0, utilization: NaN, replicaUtilization: [], queueLength: NaN, inSystem: NaN, meanBatch: NaN, kvOccupancy: NaN, preemptions: 0, spotPreemptions: 0, coldStarts: 0, api };
+  return { replicas: 0, utilization: NaN, replicaUtilization: [], queueLength: NaN, inSystem: NaN, meanBatch: NaN, kvOccupancy: NaN, preemptions: 0, spotPreemptions: 0, replicaFailures: 0, coldStarts: 0, api };
 }

@@ -45,6 +45,7 @@ export function renderRunTable(summary: RunSummary): string {
       ['preemptions per run', ...plans.map((p) => meanCi(p.preemptions))],
     );
     if (plans.some((p) => p.spotPreemptions.mean > 0)) rows.push(['spot preemptions per run', ...plans.map((p) => meanCi(p.spotPreemptions))]);
+    if (plans.some((p) => p.replicaFailures.mean > 0)) rows.push(['replica failures per run', ...plans.map((p) => meanCi(p.replicaFailures))]);
     if (plans.some((p) => p.coldStarts.mean > 0)) rows.push(['cold starts per run', ...plans.map((p) => meanCi(p.coldStarts))]);
   }
   const billed = plans.some((p) => p.cost.total.mean > 0);
@@ -78,6 +79,7 @@ export function renderRunTable(summary: RunSummary): string {
   let text = head + table(['', ...plans.map((p) => p.name)], rows);
   text += classTable(summary);
   text += backendTable(summary);
+  text += routingTable(summary);
   const decision = summary.decision;
   if (billed && !decision.recommended && decision.excluded.length > 0) text += `\nno plan recommended: ${decision.rule}\n`;
   if (billed && decision.excluded.length > 0) text += decision.excluded.map((e) => `  not recommended: ${e.plan}: ${e.reason}\n`).join('');
@@ -109,6 +111,7 @@ export const FAILURE_WORDS: Record<FailureReason, string> = {
   timedOut: 'timed out in queue',
   errored: 'errored (provider failure after retries)',
   unavailable: 'unavailable (no capacity up)',
+  misrouted: 'misrouted (answered by a model meant for simpler requests)',
 };
 
 /** With several request classes: each class's outcomes, latency and share of the cost, one column per plan. */
@@ -126,6 +129,18 @@ function classTable(summary: RunSummary): string {
     rows.push(['  share of cost', ...summary.plans.map((p) => meanCi(p.classes[k]!.costShare, (x) => pct(x)))]);
   });
   return '\nper request class\n' + table(['', ...summary.plans.map((p) => p.name)], rows);
+}
+
+/** Plans with routing rules: where requests went, and how many were re-routed. */
+function routingTable(summary: RunSummary): string {
+  const routed = summary.plans.filter((p) => p.routing);
+  if (routed.length === 0) return '';
+  const rows = routed.map((p) => {
+    const r = p.routing!;
+    const share = Object.entries(r.byBackend).map(([name, n]) => `${name} ${num(n.mean)}`).join(', ');
+    return [p.name, share, num(r.overflows.mean), num(r.fallbacks.mean), num(r.misroutes.mean), num(r.escalations.mean)];
+  });
+  return '\nrouting (per run)\n' + table(['', 'requests given to', 'overflows', 'fallbacks', 'misroutes', 'escalations'], rows);
 }
 
 /** Plans of several backends: what each backend was given and how it ended there. */

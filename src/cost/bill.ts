@@ -13,7 +13,7 @@
 import type { GpuMeter, GpuPool, TokenMeter, UsageMeters } from '../backend/index.js';
 import { findGpu } from '../catalog/index.js';
 import type { Overhead } from '../scenario/index.js';
-import type { BackendCosts } from './prices.js';
+import type { BackendCosts, ResolvedApiCosts } from './prices.js';
 
 export const HOURS_PER_MONTH = 730;
 
@@ -46,8 +46,27 @@ export interface MeteredBackend {
   readonly costs: BackendCosts;
 }
 
+/** A routing classifier's calls, per request class, and what one call costs. */
+export interface ClassifierUsage {
+  readonly callsByClass: readonly number[];
+  readonly promptTokensByClass: readonly number[];
+  readonly outputTokensPerCall: number;
+  readonly usdPerCall: number;
+  /** The classifier model's token prices, when it names one. */
+  readonly prices: ResolvedApiCosts | undefined;
+}
+
+/** What the classifier cost for the requests of class k. */
+export function classifierUsd(c: ClassifierUsage, k: number): number {
+  const calls = c.callsByClass[k] ?? 0;
+  const tokens = c.prices ? ((c.promptTokensByClass[k] ?? 0) * c.prices.input + calls * c.outputTokensPerCall * c.prices.output) / 1e6 : 0;
+  return calls * c.usdPerCall + tokens;
+}
+
 export interface BillInput {
   readonly backends: readonly MeteredBackend[];
+  /** The plan's routing classifier, if it has one. */
+  readonly classifier?: ClassifierUsage | undefined;
   readonly overhead: Overhead | undefined;
   readonly windowSeconds: number;
   readonly successfulRequests: number;
@@ -147,6 +166,11 @@ export function billRun(input: BillInput): Bill {
       if (c.item.startsWith('gpu.') || c.item.startsWith('managed.')) gpuSpend += c.usd;
     }
   }
+  const c = input.classifier;
+  if (c) {
+    const usd = c.callsByClass.reduce((a, _, k) => a + classifierUsd(c, k), 0);
+    if (usd > 0) items.push({ id: 'router.classifier', label: `routing classifier${c.prices ? `, ${c.prices.model}` : ''}`, backend: undefined, usd });
+  }
   if (input.overhead) {
     for (const c of overheadCharges(input.overhead, gpuSpend, input.windowSeconds, input.outputTokens)) items.push({ id: c.item, label: c.label, backend: undefined, usd: c.usd });
   }
@@ -180,6 +204,8 @@ export function totalFromMeters(input: BillInput): number {
     const c = b.costs;
     if (c.kind === 'api') for (const t of b.usage.apiTokensByClass ?? []) tokens += (t.input * c.input + t.cachedInput * c.cachedInput + t.output * c.output) / 1e6;
   }
+  const c = input.classifier;
+  if (c) for (let k = 0; k < c.callsByClass.length; k++) tokens += classifierUsd(c, k);
   const o = input.overhead;
   if (!o) return gpu + tokens;
   const monthly = (o.engineeringFte * o.engineerAnnualUsd) / 12 + o.engineeringUsdPerMonth + o.storageUsdPerMonth + o.observabilityUsdPerMonth;
@@ -213,6 +239,14 @@ export function classCosts(input: BillInput, bill: Bill, arrivalsByClass: readon
     if (gpuUsd > 0 && servedTotal > 0) {
       for (let k = 0; k < n; k++) direct[k]! += (gpuUsd * (served[k] ?? 0)) / servedTotal;
       unattributed -= gpuUsd;
+    }
+  }
+  const c = input.classifier;
+  if (c) {
+    for (let k = 0; k < n; k++) {
+      const usd = classifierUsd(c, k);
+      direct[k]! += usd;
+      unattributed -= usd;
     }
   }
   const attributed = direct.reduce((a, x) => a + x, 0);

@@ -48,6 +48,8 @@ export type BackendCosts =
 export interface CostBook {
   readonly apiCatalog: { readonly name: string; readonly asOf: string };
   readonly plans: readonly (readonly BackendCosts[])[];
+  /** Per plan: the prices of its routing classifier's model, when it names one. */
+  readonly classifiers: readonly (ResolvedApiCosts | undefined)[];
 }
 
 export function resolveCosts(scenario: Scenario, catalog: ApiPriceCatalog = BUILT_IN_API_CATALOG): CostBook {
@@ -90,8 +92,19 @@ export function resolveCosts(scenario: Scenario, catalog: ApiPriceCatalog = BUIL
       return resolvePools(backend.perf.gpu, backend.perf.tp, 'pools' in backend ? backend.pools : undefined, `${at}.pools`, problems);
     }),
   );
+  const classifiers = scenario.plans.map((plan, p): ResolvedApiCosts | undefined => {
+    const model = plan.routing?.classifier?.model;
+    if (model === undefined) return undefined;
+    const found = findApiPrice(catalog, model);
+    if (!found) {
+      problems.push({ path: `plans.${p}.routing.classifier.model`, value: model, expected: `a model in ${catalog.name} (closest: ${nearest(model, catalog.prices.map((x) => x.model)).join(', ')})` });
+      return undefined;
+    }
+    const source = `${catalog.name}: ${found.source} (${found.asOf})`;
+    return { kind: 'api', model, tier: 'standard', input: found.inputPerMTok, cachedInput: found.cachedInputPerMTok ?? found.inputPerMTok, output: found.outputPerMTok, source, contextWindow: found.contextWindow };
+  });
   if (problems.length > 0) throw new ScenarioError(scenario.name, problems);
-  return { apiCatalog: { name: catalog.name, asOf: catalog.asOf }, plans };
+  return { apiCatalog: { name: catalog.name, asOf: catalog.asOf }, plans, classifiers };
 }
 
 type PoolsInput = Pools | undefined;

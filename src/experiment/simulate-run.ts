@@ -26,6 +26,21 @@ export interface ClassRunResult {
   readonly latency: { readonly e2e: SerializedHistogram; readonly ttft: SerializedHistogram };
   /** This class's part of the run's bill (USD over the window). */
   readonly costUsd: number;
+  /** Counted requests of this class given to each backend (fallbacks and escalations included). */
+  readonly byBackend: Readonly<Record<string, number>>;
+}
+
+/** What a plan's router did in a run (plans with routing rules). */
+export interface RoutingRunResult {
+  /** Counted requests given to each backend (fallbacks and escalations included). */
+  readonly byBackend: Readonly<Record<string, number>>;
+  /** Requests each rule matched, in rule order. */
+  readonly byRule: readonly number[];
+  readonly overflows: number;
+  readonly fallbacks: number;
+  readonly escalations: number;
+  readonly misroutes: number;
+  readonly classifierCalls: number;
 }
 
 /** What one backend of the plan did in a run. */
@@ -73,6 +88,8 @@ export interface PlanRunResult {
   readonly kvOccupancy: number;
   readonly preemptions: number;
   readonly spotPreemptions: number;
+  /** LLM fleets: replica failures in the window. */
+  readonly replicaFailures: number;
   /** Managed endpoints: cold starts in the window. */
   readonly coldStarts: number;
   /** API backends: calls made, 429 answers, failed calls, retries. */
@@ -80,6 +97,7 @@ export interface PlanRunResult {
   readonly cost: Bill;
   readonly classes: readonly ClassRunResult[];
   readonly backends: readonly BackendRunResult[];
+  readonly routing: RoutingRunResult | undefined;
   /** Trace rows skipped as malformed (with skipBadRows). */
   readonly skippedRows: number;
   /** Values this run drew for the scenario's uncertain inputs, by field path. */
@@ -132,6 +150,16 @@ export function simulatePlanRun(central: Scenario, planIndex: number, seed: numb
   const windowSeconds = horizon - warmup;
   const billInput: BillInput = {
     backends: end.backends.map((b, i) => ({ name: b.name, usage: b.report.usage, costs: costs[i] ?? { kind: 'none' } })),
+    classifier:
+      end.routing && plan.routing?.classifier
+        ? {
+            callsByClass: end.routing.classifierCallsByClass,
+            promptTokensByClass: end.routing.classifierPromptTokensByClass,
+            outputTokensPerCall: plan.routing.classifier.outputTokens,
+            usdPerCall: plan.routing.classifier.costPerCall,
+            prices: costBook.classifiers?.[planIndex],
+          }
+        : undefined,
     overhead: plan.overhead,
     windowSeconds,
     successfulRequests: recorder.succeeded,
@@ -173,19 +201,35 @@ export function simulatePlanRun(central: Scenario, planIndex: number, seed: numb
       failedBy: { ...t.failed },
       latency: { e2e: t.e2e.toJSON(), ttft: t.ttft.toJSON() },
       costUsd: classUsd[k] ?? 0,
+      byBackend: perBackend(end.backends, end.submittedByClass[k] ?? []),
     })),
     backends: end.backends.map(backendResult),
+    routing: end.routing
+      ? {
+          byBackend: perBackend(end.backends, end.backends.map((b) => b.tally.submitted)),
+          byRule: [...end.routing.byRule],
+          overflows: end.routing.overflows,
+          fallbacks: end.routing.fallbacks,
+          escalations: end.routing.escalations,
+          misroutes: end.routing.misroutes,
+          classifierCalls: end.routing.classifierCallsByClass.reduce((a, x) => a + x, 0),
+        }
+      : undefined,
     skippedRows: source.skippedRows,
     uncertain: drawn,
     events: sim.eventsProcessed,
   };
 }
 
+function perBackend(backends: readonly BackendEnd[], counts: readonly number[]): Record<string, number> {
+  return Object.fromEntries(backends.map((b, i) => [b.name, counts[i] ?? 0]));
+}
+
 function backendResult(b: BackendEnd): BackendRunResult {
   return { name: b.name, kind: b.kind, submitted: b.tally.submitted, completed: b.tally.completed, failed: b.tally.failed, inFlight: b.report.inFlight, figures: b.report.figures };
 }
 
-type PlanFigures = Pick<PlanRunResult, 'utilization' | 'replicaUtilization' | 'queueLength' | 'inSystem' | 'meanBatch' | 'kvOccupancy' | 'preemptions' | 'spotPreemptions' | 'coldStarts' | 'api'>;
+type PlanFigures = Pick<PlanRunResult, 'utilization' | 'replicaUtilization' | 'queueLength' | 'inSystem' | 'meanBatch' | 'kvOccupancy' | 'preemptions' | 'spotPreemptions' | 'replicaFailures' | 'coldStarts' | 'api'>;
 
 /**
  * A plan's figures from its backends': utilization and KV occupancy averaged over replicas,
@@ -230,6 +274,7 @@ export function combineFigures(backends: readonly BackendFigures[]): PlanFigures
     kvOccupancy: single ? single.kvOccupancy : kvReplicas > 0 ? kv / kvReplicas : NaN,
     preemptions: backends.reduce((n, f) => n + f.preemptions, 0),
     spotPreemptions: backends.reduce((n, f) => n + f.spotPreemptions, 0),
+    replicaFailures: backends.reduce((n, f) => n + f.replicaFailures, 0),
     coldStarts: backends.reduce((n, f) => n + f.coldStarts, 0),
     api,
   };

@@ -50,10 +50,13 @@ export interface PlanSummary {
   classes: ClassSummary[];
   /** Per backend: the requests it was given and how they ended there, and its own figures. */
   backends: BackendSummary[];
+  /** Plans with routing rules: where requests went and how they were re-routed. */
+  routing: RoutingSummary | undefined;
   /** Per run, what the report plots: cost per successful request and per month, success rate. */
   perRun: { seed: number; costPerSuccessfulRequest: number | null; costPerMonth: number; successRate: number | null }[];
   api: { calls: AcrossRuns; rateLimited: AcrossRuns; errors: AcrossRuns; retries: AcrossRuns };
   spotPreemptions: AcrossRuns;
+  replicaFailures: AcrossRuns;
   coldStarts: AcrossRuns;
   /** The values drawn for uncertain inputs, across runs. */
   uncertain: Record<string, AcrossRuns>;
@@ -85,6 +88,20 @@ export interface ClassSummary {
   costShare: AcrossRuns;
   /** This class's cost over its own successful requests. */
   costPerSuccessfulRequest: AcrossRuns;
+  /** Counted requests of this class given to each backend. */
+  byBackend: Record<string, AcrossRuns>;
+}
+
+export interface RoutingSummary {
+  /** Counted requests given to each backend (fallbacks and escalations included). */
+  byBackend: Record<string, AcrossRuns>;
+  /** Requests each rule matched, in rule order. */
+  byRule: AcrossRuns[];
+  overflows: AcrossRuns;
+  fallbacks: AcrossRuns;
+  escalations: AcrossRuns;
+  misroutes: AcrossRuns;
+  classifierCalls: AcrossRuns;
 }
 
 export interface BackendSummary {
@@ -98,6 +115,7 @@ export interface BackendSummary {
   kvOccupancy: AcrossRuns;
   preemptions: AcrossRuns;
   spotPreemptions: AcrossRuns;
+  replicaFailures: AcrossRuns;
   coldStarts: AcrossRuns;
   api: { calls: AcrossRuns; rateLimited: AcrossRuns; errors: AcrossRuns; retries: AcrossRuns } | undefined;
 }
@@ -168,6 +186,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
       latency: { e2e: pooledLatency(runs.map((r) => r.classes[k]!.latency.e2e)), ttft: pooledLatency(runs.map((r) => r.classes[k]!.latency.ttft)) },
       costShare: of((c, r) => (r.cost.total > 0 ? c.costUsd / r.cost.total : NaN)),
       costPerSuccessfulRequest: of((c) => (c.succeeded > 0 ? c.costUsd / c.succeeded : NaN)),
+      byBackend: Object.fromEntries(Object.keys(runs[0]!.classes[k]!.byBackend).map((name) => [name, of((c) => c.byBackend[name] ?? 0)])),
     };
   });
   const backendCount = runs[0]?.backends.length ?? 0;
@@ -185,6 +204,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
       kvOccupancy: of((x) => x.figures.kvOccupancy),
       preemptions: of((x) => x.figures.preemptions),
       spotPreemptions: of((x) => x.figures.spotPreemptions),
+      replicaFailures: of((x) => x.figures.replicaFailures),
       coldStarts: of((x) => x.figures.coldStarts),
       api: first.figures.api
         ? { calls: of((x) => x.figures.api?.calls ?? 0), rateLimited: of((x) => x.figures.api?.rateLimited ?? 0), errors: of((x) => x.figures.api?.errors ?? 0), retries: of((x) => x.figures.api?.retries ?? 0) }
@@ -220,6 +240,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
     },
     classes,
     backends,
+    routing: routingSummary(runs),
     perRun: runs.map((r) => ({
       seed: r.seed,
       costPerSuccessfulRequest: Number.isFinite(r.cost.perSuccessfulRequest) ? r.cost.perSuccessfulRequest : null,
@@ -233,6 +254,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
       retries: over((r) => r.api.retries),
     },
     spotPreemptions: over((r) => r.spotPreemptions),
+    replicaFailures: over((r) => r.replicaFailures),
     coldStarts: over((r) => r.coldStarts),
     skippedRows: over((r) => r.skippedRows),
     uncertain: Object.fromEntries(Object.keys(runs[0]?.uncertain ?? {}).map((path) => [path, over((r) => r.uncertain[path] ?? NaN)])),
@@ -250,6 +272,21 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
     replicaUtilization: Array.from({ length: replicas }, (_, i) => acrossRuns(runs.map((r) => r.replicaUtilization[i]!)).mean),
     queueLength: over((r) => r.queueLength),
     inSystem: over((r) => r.inSystem),
+  };
+}
+
+function routingSummary(runs: readonly PlanRunResult[]): RoutingSummary | undefined {
+  const first = runs[0]?.routing;
+  if (!first) return undefined;
+  const of = (pick: (r: NonNullable<PlanRunResult['routing']>) => number) => acrossRuns(runs.map((r) => pick(r.routing!)));
+  return {
+    byBackend: Object.fromEntries(Object.keys(first.byBackend).map((name) => [name, of((r) => r.byBackend[name] ?? 0)])),
+    byRule: first.byRule.map((_, k) => of((r) => r.byRule[k] ?? 0)),
+    overflows: of((r) => r.overflows),
+    fallbacks: of((r) => r.fallbacks),
+    escalations: of((r) => r.escalations),
+    misroutes: of((r) => r.misroutes),
+    classifierCalls: of((r) => r.classifierCalls),
   };
 }
 

@@ -38,6 +38,9 @@ export interface LlmFleetOptions {
   readonly pools?: FleetPools | undefined;
   /** Draws spot preemption times. */
   readonly preemptionRng?: Rng | undefined;
+  /** Replica failures (per replica, exponential times between failures and to repair), and their draws. */
+  readonly failures?: { readonly mtbf: number; readonly mttr: number; readonly inFlight: 'requeue' | 'fail' } | undefined;
+  readonly failureRng?: Rng | undefined;
   /** Scale-to-zero and per-increment metering of a managed endpoint (instead of pools). */
   readonly managed?: ManagedScaling | undefined;
 }
@@ -68,18 +71,26 @@ export class LlmFleet implements Backend, ReplicaSink {
   private readonly upSince: number[];
   private readonly upSeconds: number[];
   private spotPreemptions = 0;
+  /** A failed replica is down until repaired, and billed all the while (it is not given back). */
+  private readonly failed: boolean[];
+  private replicaFailures = 0;
+  private readonly failKind: number;
+  private readonly repairKind: number;
   private readonly noticeKind: number;
   private readonly evictKind: number;
   private readonly restoreKind: number;
   private endpointState = WARM;
   private warmSince = 0;
+  /** When a starting endpoint will be warm. */
+  private warmAt = 0;
   private idleGen = 0;
   private warmBilledSeconds = 0;
   private coldStarts = 0;
   private readonly warmKind: number;
   private readonly idleKind: number;
-  /** Exponentially weighted mean of recent waits from submission to admission (for predictedWait). */
-  private recentWait = 0;
+  /** Exponentially weighted mean of recent gaps between admissions, and the last admission (for predictedWait). */
+  private admitGap = 0;
+  private lastAdmit = 0;
   private readonly servedTokensByClass: number[] = [];
 
   constructor(
@@ -105,6 +116,10 @@ export class LlmFleet implements Backend, ReplicaSink {
     this.placement.forEach((pool, i) => {
       if (pool === 'spot') this.schedulePreemption(i, 0);
     });
+    this.failed = this.replicas.map(() => false);
+    this.failKind = sim.register((index, _gen, now) => this.fail(index, now));
+    this.repairKind = sim.register((index, _gen, now) => this.repair(index, now));
+    if (opts.failures) for (let i = 0; i < this.replicas.length; i++) this.scheduleFailure(i, 0);
     this.warmKind = sim.register((_i, _gen, now) => this.warm(now));
     this.idleKind = sim.register((_i, gen, now) => this.idleCheck(gen, now));
     if (opts.managed) {
@@ -151,7 +166,52 @@ export class LlmFleet implements Backend, ReplicaSink {
     if (at <= this.ctx.window.to) this.ctx.sim.schedule(at, this.noticeKind, index);
   }
 
+  private scheduleFailure(index: number, now: number): void {
+    const f = this.opts.failures;
+    if (!f || !this.opts.failureRng) return;
+    const at = now - f.mtbf * Math.log(1 - this.opts.failureRng());
+    if (at <= this.ctx.window.to) this.ctx.sim.schedule(at, this.failKind, index);
+  }
+
+  /**
+   * A replica fails: the requests it was running fail (`errored`) or go back to the
+   * dispatcher, as configured; those still queued on it go back either way. A replica that
+   * is already away (preempted, failed) does not fail again; its next failure is drawn anew.
+   */
+  private fail(index: number, now: number): void {
+    const replica = this.replicas[index]!;
+    const f = this.opts.failures!;
+    if (this.draining[index] || replica.isDown) {
+      this.scheduleFailure(index, now);
+      return;
+    }
+    this.failed[index] = true;
+    this.draining[index] = true;
+    if (now >= this.ctx.window.from) this.replicaFailures++;
+    const running = replica.runningCount;
+    const ids = replica.evict(now);
+    ids.forEach((id, k) => {
+      if (k < running && f.inFlight === 'fail') this.ctx.sink.failed(id, now, 'errored');
+      else this.dispatch(id, now);
+    });
+    this.ctx.sim.schedule(now - f.mttr * Math.log(1 - this.opts.failureRng!()), this.repairKind, index);
+  }
+
+  private repair(index: number, now: number): void {
+    this.failed[index] = false;
+    this.draining[index] = false;
+    this.replicas[index]!.restore(now);
+    this.releaseHolding(now);
+    this.scheduleFailure(index, now);
+    this.maybeIdle(now);
+  }
+
   private notice(index: number, now: number): void {
+    if (this.failed[index]) {
+      // Being repaired: the provider's preemption finds nothing to take; draw the next one.
+      this.schedulePreemption(index, now);
+      return;
+    }
     this.draining[index] = true;
     if (now >= this.ctx.window.from) this.spotPreemptions++;
     this.ctx.sim.schedule(now + (this.opts.pools?.spot?.notice ?? 0), this.evictKind, index);
@@ -211,8 +271,9 @@ export class LlmFleet implements Backend, ReplicaSink {
   }
 
   /**
-   * The recent wait from submission to admission, or zero when the least-loaded replica
-   * that is up has room in its batch and nothing queued.
+   * Zero when the least-loaded replica that is up has room in its batch and nothing queued;
+   * else the requests waiting (and this one) times the recent gap between admissions: how
+   * long the fleet takes to work through its queue at the pace it admits.
    */
   predictedWait(): number {
     let best: LlmReplica | undefined;
@@ -222,7 +283,17 @@ export class LlmFleet implements Backend, ReplicaSink {
       if (best === undefined || r.outstanding < best.outstanding) best = r;
     }
     if (best && best.queued === 0 && best.runningCount < this.opts.limits.maxNumSeqs) return 0;
-    return this.recentWait;
+    if (!best) return Infinity;
+    return (this.queued + 1) * this.admitGap;
+  }
+
+  available(now: number, patience: number): boolean {
+    if (this.opts.managed) {
+      if (this.endpointState === WARM) return true;
+      const ready = this.endpointState === STARTING ? this.warmAt : now + this.opts.managed.coldStart;
+      return ready - now <= patience;
+    }
+    return this.upReplicas() > 0;
   }
 
   submit(id: ReqId, now: number): void {
@@ -234,15 +305,16 @@ export class LlmFleet implements Backend, ReplicaSink {
         this.endpointState = STARTING;
         this.warmSince = now;
         if (now >= this.ctx.window.from) this.coldStarts++;
-        this.ctx.sim.schedule(now + managed.coldStart, this.warmKind);
+        this.warmAt = now + managed.coldStart;
+        this.ctx.sim.schedule(this.warmAt, this.warmKind);
       }
     }
     this.dispatch(id, now);
   }
 
   onAdmit(id: ReqId, now: number): void {
-    const wait = now - this.ctx.table.submitted[id]!;
-    this.recentWait += 0.05 * (wait - this.recentWait);
+    this.admitGap += 0.1 * (now - this.lastAdmit - this.admitGap);
+    this.lastAdmit = now;
     this.ctx.sink.started(id, now);
   }
 
@@ -329,6 +401,7 @@ export class LlmFleet implements Backend, ReplicaSink {
         kvOccupancy: kvArea / (width * this.replicas.length * this.opts.kvBlocks),
         preemptions: this.replicas.reduce((n, r) => n + r.preemptions, 0),
         spotPreemptions: this.spotPreemptions,
+        replicaFailures: this.replicaFailures,
         coldStarts: this.coldStarts,
         api: undefined,
       },

@@ -88,6 +88,11 @@ export class ServerFleet implements Backend {
     return ((this.qLength + 1) * this.opts.meanService) / this.opts.replicas;
   }
 
+  /** Plain servers are always up. */
+  available(): boolean {
+    return true;
+  }
+
   submit(id: ReqId, now: number): void {
     const service = this.opts.service(this.opts.serviceRng);
     if (this.idleCount > 0) {
@@ -198,6 +203,7 @@ export class ServerFleet implements Backend {
         kvOccupancy: NaN,
         preemptions: 0,
         spotPreemptions: 0,
+        replicaFailures: 0,
         coldStarts: 0,
         api: undefined,
       },

@@ -5,7 +5,7 @@
  */
 import { ApiBackend } from '../api/index.js';
 import type { Backend, BackendContext } from '../backend/index.js';
-import { fleetPools, LlmFleet, ServerFleet } from '../fleet/index.js';
+import { fleetPools, LlmFleet, ServerFleet, type LlmFleetOptions } from '../fleet/index.js';
 import { distributionMean, makeSampler, openStream } from '../random/index.js';
 import type { BackendSpec, FleetBackend, ManagedBackend } from '../scenario/index.js';
 import { setupReplica } from '../serving/index.js';
@@ -78,6 +78,8 @@ function buildLlmFleet(ctx: BackendContext, spec: FleetBackend | ManagedBackend,
     queueTimeout: spec.queue?.timeout,
     pools: spec.kind === 'fleet' ? fleetPools(perf.gpu, perf.tp, 'pools' in spec ? spec.pools : undefined) : undefined,
     preemptionRng: openStream(facts.seed, 'failures', `spot/${spec.name}`),
+    failures: spec.kind === 'fleet' ? (spec as { failures?: LlmFleetOptions['failures'] }).failures : undefined,
+    failureRng: openStream(facts.seed, 'failures', `replica/${spec.name}`),
     managed:
       spec.kind === 'managed'
         ? { gpu: perf.gpu, gpusPerReplica: perf.tp, billingIncrement: spec.billing.billingIncrement, idleTimeout: spec.billing.idleTimeout, coldStart: spec.billing.coldStart }

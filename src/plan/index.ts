@@ -7,3 +7,4 @@
 export * from './plan-runtime.js';
 export * from './build-backend.js';
 export * from './plan-kind.js';
+export * from './router.js';

@@ -289,9 +289,13 @@ export const fleetBackend = z
     profile: profile.optional(),
     pools: pools.optional(),
     queue: queue.optional(),
+    /** Replica failures: mean time between failures and to repair, and what happens to the requests a failed replica was running. */
+    failures: z
+      .strictObject({ mtbf: positiveDuration, mttr: positiveDuration, inFlight: z.enum(['requeue', 'fail']).default('requeue') })
+      .optional(),
   })
   .superRefine((f, ctx) => {
-    const llmFields = (['model', 'gpu', 'tp', 'dtype', 'kvDtype', 'gpuMemoryUtilization', 'scheduler', 'profile', 'pools'] as const).filter((k) => f[k] !== undefined);
+    const llmFields = (['model', 'gpu', 'tp', 'dtype', 'kvDtype', 'gpuMemoryUtilization', 'scheduler', 'profile', 'pools', 'failures'] as const).filter((k) => f[k] !== undefined);
     if (f.service !== undefined && llmFields.length > 0) {
       ctx.addIssue({ code: 'custom', path: [llmFields[0]!], input: f[llmFields[0]!], message: 'no LLM fields on a plain-server fleet (it has service:); give either service, or model and gpu' });
     } else if (f.service === undefined) {
@@ -316,6 +320,7 @@ export const fleetBackend = z
         ...(f.profile !== undefined ? { profile: f.profile } : {}),
       },
       pools: f.pools ?? { provider: 'aws' as const },
+      ...(f.failures !== undefined ? { failures: f.failures } : {}),
     };
   });
 
@@ -441,9 +446,46 @@ export const managedBackend = z
 export const backend = z.discriminatedUnion('kind', [fleetBackend, apiBackend, managedBackend]);
 
 /**
+ * A classifier in front of the rules: it predicts each request's complexity (right with
+ * probability `accuracy`, else another label at random; or by a confusion matrix: for each
+ * true label, the probability of each predicted one), adds its latency to every request,
+ * and costs per call (a fixed amount, and/or the request's prompt plus `outputTokens` on an
+ * API `model`'s prices). A request sent to a backend meant for a simpler label than its
+ * own either fails as `misrouted` after it was answered (billed all the same) or is
+ * escalated to the backend its true label routes to (both calls billed).
+ */
+export const classifier = z
+  .strictObject({
+    accuracy: z.number().min(0).max(1).optional(),
+    confusion: z.record(z.string().min(1), z.record(z.string().min(1), nonNegative)).optional(),
+    latency: duration.default(0),
+    costPerCall: nonNegative.default(0),
+    model: z.string().min(1).optional(),
+    outputTokens: z.int().min(0).default(1),
+    onMisroute: z.enum(['fail', 'escalate']).default('fail'),
+  })
+  .refine((c) => (c.accuracy === undefined) !== (c.confusion === undefined), { error: 'either accuracy (one figure) or confusion (per true label, the probability of each predicted label)', path: ['accuracy'] });
+
+/** One routing rule: which requests (`when`), where they go, and where else. */
+export const routeRule = z.strictObject({
+  /** Matches a request class by name and/or a complexity label (the classifier's prediction when there is one). */
+  when: z.strictObject({ class: z.string().min(1).optional(), complexity: z.string().min(1).optional() }).optional(),
+  to: z.string().min(1),
+  /** When `to` would make the request wait longer than maxWait (default: the class's TTFT SLO) or holds more than maxQueue requests. */
+  overflow: z.strictObject({ maxWait: positiveDuration.optional(), maxQueue: z.int().min(0).optional(), to: z.string().min(1) }).optional(),
+  /** When `to` refuses, is down, or the request fails there. */
+  fallback: z.string().min(1).optional(),
+});
+
+export const routing = z.strictObject({
+  classifier: classifier.optional(),
+  rules: z.array(routeRule).min(1),
+});
+
+/**
  * A plan: its backends (each with a name: given, or its kind and position such as `api0`;
- * random streams and bill items are keyed by it) and its overhead. Until routing rules
- * exist, each request goes to the first backend that does not refuse it.
+ * random streams and bill items are keyed by it), its routing rules, and its overhead.
+ * Without rules, each request goes to the first backend that does not refuse it.
  */
 export const plan = z
   .strictObject({
@@ -451,6 +493,7 @@ export const plan = z
     description: z.string().optional(),
     overhead: overhead.optional(),
     backends: z.array(backend).min(1),
+    routing: routing.optional(),
   })
   .transform((p) => ({ ...p, backends: p.backends.map((b, i) => ({ ...b, name: b.name ?? `${b.kind}${i}` })) }))
   .superRefine((p, ctx) => {
@@ -484,6 +527,9 @@ export const scenario = z
   .refine((s) => !(typeof s.warmup === 'number' && typeof s.horizon === 'number') || s.warmup < s.horizon, {
     error: 'a warmup shorter than the horizon',
     path: ['warmup'],
+  })
+  .superRefine((s, ctx) => {
+    if (Array.isArray(s.plans)) s.plans.forEach((p, i) => checkRouting(s, p, i, ctx));
   })
   .superRefine((s, ctx) => {
     const llm = s.plans.some((p) => p.backends?.some((b) => (b as { perf?: { kind: string } }).perf?.kind === 'llm' || b?.kind === 'api' || b?.kind === 'managed'));
@@ -525,3 +571,54 @@ export type Workload = z.output<typeof workload>;
 export type RequestClass = z.output<typeof requestClass>;
 export type TraceSpec = z.output<typeof trace>;
 export type Arrivals = z.output<typeof arrivals>;
+
+type RefineCtx = z.core.$RefinementCtx;
+
+/**
+ * Routing rules name backends of their plan and classes and labels of the workload; every
+ * class must be matched by some rule (for every label the classifier may predict); a
+ * sensitive class needs a self-hosted fleet in every plan, since it never reaches an API.
+ */
+function checkRouting(s: { workload?: Workload | undefined }, p: Plan, i: number, ctx: RefineCtx): void {
+  if (!p || !Array.isArray(p.backends)) return;
+  const names = p.backends.map((b) => b.name);
+  const classes = Array.isArray(s.workload?.classes) ? s.workload.classes : [];
+  const labels = [...new Set(classes.map((c) => c.complexity).filter((x): x is string => x !== undefined))];
+  const at = (...path: (string | number)[]) => ['plans', i, ...path];
+  const issue = (path: (string | number)[], input: unknown, message: string) => ctx.addIssue({ code: 'custom', path, input, message });
+  if (classes.some((c) => c.sensitive) && !p.backends.some((b) => b.kind === 'fleet')) {
+    issue(at('backends'), names, `a self-hosted fleet: class ${classes.find((c) => c.sensitive)!.name} is sensitive and never goes to an API or a managed endpoint`);
+  }
+  const r = p.routing;
+  if (!r || !Array.isArray(r.rules) || r.rules.some((rule) => typeof rule?.to !== 'string')) return;
+  const backendName = (path: (string | number)[], name: string) => {
+    if (!names.includes(name)) issue(path, name, `the name of a backend of this plan (${names.join(', ')})`);
+  };
+  r.rules.forEach((rule, k) => {
+    backendName(at('routing', 'rules', k, 'to'), rule.to);
+    if (rule.overflow) backendName(at('routing', 'rules', k, 'overflow', 'to'), rule.overflow.to);
+    if (rule.fallback !== undefined) backendName(at('routing', 'rules', k, 'fallback'), rule.fallback);
+    const cls = rule.when?.class;
+    if (cls !== undefined && !classes.some((c) => c.name === cls)) issue(at('routing', 'rules', k, 'when', 'class'), cls, `a request class of the workload (${classes.map((c) => c.name).join(', ') || 'it has none'})`);
+    const label = rule.when?.complexity;
+    if (label !== undefined && !labels.includes(label)) issue(at('routing', 'rules', k, 'when', 'complexity'), label, `a complexity label of the workload's classes (${labels.join(', ') || 'they have none'})`);
+  });
+  const c = r.classifier;
+  if (c?.confusion) {
+    for (const [truth, row] of Object.entries(c.confusion)) {
+      if (!labels.includes(truth)) issue(at('routing', 'classifier', 'confusion', truth), truth, `a complexity label of the workload's classes (${labels.join(', ')})`);
+      for (const predicted of Object.keys(row)) if (!labels.includes(predicted)) issue(at('routing', 'classifier', 'confusion', truth, predicted), predicted, `a complexity label of the workload's classes (${labels.join(', ')})`);
+      const sum = Object.values(row).reduce((a, x) => a + x, 0);
+      if (Math.abs(sum - 1) > 1e-6) issue(at('routing', 'classifier', 'confusion', truth), row, `probabilities that sum to 1 (these sum to ${sum})`);
+    }
+  }
+  // Every class, with every label it may carry, must meet a rule.
+  const list = classes.length > 0 ? classes : [{ name: 'default', complexity: undefined }];
+  for (const cl of list) {
+    const carried = c && cl.complexity !== undefined ? labels : [cl.complexity];
+    for (const label of carried) {
+      const matched = r.rules.some((rule) => (rule.when?.class === undefined || rule.when.class === cl.name) && (rule.when?.complexity === undefined || rule.when.complexity === label));
+      if (!matched) issue(at('routing', 'rules'), undefined, `a rule for class ${cl.name}${label !== undefined ? ` with complexity ${label}` : ''} (end the rules with one without when:, the default)`);
+    }
+  }
+}
