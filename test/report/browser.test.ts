@@ -37,7 +37,7 @@ describe.runIf(existsSync(CHROMIUM))('the HTML report in Chromium', () => {
       expect(await page.locator('.chart').count()).toBe(4);
       expect(await page.locator('.chart svg').count()).toBe(4);
       expect(await page.locator('.decision').innerText()).toContain('Recommended: gpt-4o-mini');
-      expect(await page.locator('table tbody tr').count()).toBe(3);
+      expect(await page.locator('table tbody tr').count()).toBe(4);
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
     } finally {

@@ -5,7 +5,7 @@ import { parseScenario } from '../../src/scenario/index.js';
 import { buildReportCharts, perRunRows, renderReportHtml } from '../../src/report/index.js';
 import { readFileSync } from 'node:fs';
 
-const scenario = parseScenario(readFileSync('workloads/default.yaml', 'utf8').replace(/^  slo: .*$/m, ''), 'default', { overrides: ['horizon=6h', 'seeds=3'] });
+const scenario = parseScenario(readFileSync('workloads/default.yaml', 'utf8').replace(/, slo: \{[^}]*\}/g, ''), 'default', { overrides: ['horizon=6h', 'seeds=3'] });
 const runs = runScenario(scenario);
 const summary = summarizeRuns(runs);
 
@@ -19,7 +19,7 @@ describe('report charts', () => {
 
   test('one data row per plan and run', () => {
     const rows = perRunRows(summary);
-    expect(rows.length).toBe(3 * 3);
+    expect(rows.length).toBe(4 * 3);
     expect(rows.filter((r) => r.plan === 'claude-3.5-sonnet').every((r) => Math.abs(r.costPerSuccess! - 0.0243) < 1e-9)).toBe(true);
   });
 
