@@ -32,6 +32,10 @@ export class RequestTable {
   firstToken = new Float64Array(256);
   /** The request's class (workload/). */
   classId = new Int32Array(256);
+  /** 1 for work that may wait (batch priority on a fleet): admitted only into room interactive work leaves. */
+  lowPriority = new Uint8Array(256);
+  /** When low-priority work must be done by (Infinity: no deadline). */
+  deadline = new Float64Array(256);
   /** API backends: calls made for this request so far. */
   attempt = new Int32Array(256);
   /** 1 while the request is in flight (between add and release), for catching double outcomes. */
@@ -47,6 +51,8 @@ export class RequestTable {
     this.output[id] = output;
     this.classId[id] = classId;
     this.firstToken[id] = NaN;
+    this.lowPriority[id] = 0;
+    this.deadline[id] = Infinity;
     this.live[id] = 1;
     this.resetWork(id, arrival);
     return id;
@@ -91,6 +97,8 @@ export class RequestTable {
     this.prefillDone = grown(this.prefillDone, n);
     this.classId = grown(this.classId, n);
     this.attempt = grown(this.attempt, n);
+    this.lowPriority = grown(this.lowPriority, n);
+    this.deadline = grown(this.deadline, n);
     this.live = grown(this.live, n);
   }
 }

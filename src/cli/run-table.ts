@@ -112,6 +112,7 @@ export const FAILURE_WORDS: Record<FailureReason, string> = {
   errored: 'errored (provider failure after retries)',
   unavailable: 'unavailable (no capacity up)',
   misrouted: 'misrouted (answered by a model meant for simpler requests)',
+  deadlineMissed: 'deadline missed (batch work still waiting)',
 };
 
 /** With several request classes: each class's outcomes, latency and share of the cost, one column per plan. */

@@ -234,8 +234,9 @@ export class LlmFleet implements Backend, ReplicaSink {
   /** Dispatches every held request now that some replica takes requests again. */
   private releaseHolding(now: number): void {
     while (this.holding.length > 0) {
-      this.onQueueChange(-1, now);
-      this.dispatch(this.holding.popFront(), now);
+      const id = this.holding.popFront();
+      this.onQueueChange(-1, now, this.ctx.table.lowPriority[id] === 1);
+      this.dispatch(id, now);
     }
   }
 
@@ -250,7 +251,7 @@ export class LlmFleet implements Backend, ReplicaSink {
     if (best) best.enqueue(id, now);
     else {
       this.holding.pushBack(id);
-      this.onQueueChange(1, now);
+      this.onQueueChange(1, now, this.ctx.table.lowPriority[id] === 1);
     }
   }
 
@@ -343,13 +344,15 @@ export class LlmFleet implements Backend, ReplicaSink {
     this.ctx.sim.schedule(now + managed.idleTimeout, this.idleKind, 0, ++this.idleGen);
   }
 
-  onTimeout(id: ReqId, deadline: number, now: number): void {
-    this.queueLevel.retract(deadline, now, 1);
-    this.ctx.sink.failed(id, deadline, 'timedOut');
+  onTimeout(id: ReqId, deadline: number, now: number, reason: 'timedOut' | 'deadlineMissed' = 'timedOut'): void {
+    if (reason === 'timedOut') this.queueLevel.retract(deadline, now, 1);
+    this.ctx.sink.failed(id, deadline, reason);
     this.maybeIdle(now);
   }
 
-  onQueueChange(delta: number, now: number): void {
+  /** Interactive requests waiting count toward the queue's capacity and length; batch work does not. */
+  onQueueChange(delta: number, now: number, batch = false): void {
+    if (batch) return;
     this.queued += delta;
     this.queueLevel.set(now, this.queued);
   }

@@ -21,14 +21,15 @@ import { LogHistogram } from './histogram.js';
  * - `timedOut`: it waited in a queue longer than the timeout;
  * - `errored`: the provider failed the call (an outage or error) and retries ran out;
  * - `unavailable`: no capacity was up to serve or hold it;
- * - `misrouted`: answered by a backend meant for simpler requests (a classifier's mistake): billed, not a success.
+ * - `misrouted`: answered by a backend meant for simpler requests (a classifier's mistake): billed, not a success;
+ * - `deadlineMissed`: work that may wait (batch priority) was still waiting when its deadline passed.
  */
-export const FAILURE_REASONS = ['queueFull', 'tooLong', 'rateLimited', 'timedOut', 'errored', 'unavailable', 'misrouted'] as const;
+export const FAILURE_REASONS = ['queueFull', 'tooLong', 'rateLimited', 'timedOut', 'errored', 'unavailable', 'misrouted', 'deadlineMissed'] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 export type FailureCounts = Record<FailureReason, number>;
 
 export function noFailures(): FailureCounts {
-  return { queueFull: 0, tooLong: 0, rateLimited: 0, timedOut: 0, errored: 0, unavailable: 0, misrouted: 0 };
+  return { queueFull: 0, tooLong: 0, rateLimited: 0, timedOut: 0, errored: 0, unavailable: 0, misrouted: 0, deadlineMissed: 0 };
 }
 
 export function failureTotal(counts: FailureCounts): number {

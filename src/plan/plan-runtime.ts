@@ -179,6 +179,12 @@ export class PlanRuntime {
 
   private submit(id: ReqId, b: number, now: number): void {
     this.holder[id] = b;
+    const t = this.table;
+    // Batch-priority work waits on an own fleet at low priority, until its class's deadline.
+    const rule = this.router?.rules[this.ruleOf[id]!];
+    const batch = rule !== undefined && rule.batch && this.selfHosted[b]!;
+    t.lowPriority[id] = batch ? 1 : 0;
+    t.deadline[id] = batch ? t.arrival[id]! + (this.opts.classes[t.classId[id]!]?.deadline ?? Infinity) : Infinity;
     if (this.counts(id)) {
       this.tallies[b]!.submitted++;
       this.submittedByClass[this.table.classId[id]!]![b]!++;

@@ -16,6 +16,8 @@ export interface CompiledRule {
   readonly to: number;
   readonly overflow: { readonly to: number; readonly maxWait: number | undefined; readonly maxQueue: number | undefined } | undefined;
   readonly fallback: number | undefined;
+  /** Low-priority work on a fleet (see the rule's `priority`). */
+  readonly batch: boolean;
   /** Matches: a class id (undefined: any), a label index (undefined: any). */
   readonly classId: number | undefined;
   readonly label: number | undefined;
@@ -55,6 +57,7 @@ export class Router {
       to: backend(r.to),
       overflow: r.overflow ? { to: backend(r.overflow.to), maxWait: r.overflow.maxWait, maxQueue: r.overflow.maxQueue } : undefined,
       fallback: r.fallback !== undefined ? backend(r.fallback) : undefined,
+      batch: r.priority === 'batch',
       classId: r.when?.class !== undefined ? classes.findIndex((c) => c.name === r.when!.class) : undefined,
       label: r.when?.complexity !== undefined ? this.labels.indexOf(r.when.complexity) : undefined,
     }));

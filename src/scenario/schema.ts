@@ -475,6 +475,12 @@ export const routeRule = z.strictObject({
   overflow: z.strictObject({ maxWait: positiveDuration.optional(), maxQueue: z.int().min(0).optional(), to: z.string().min(1) }).optional(),
   /** When `to` refuses, is down, or the request fails there. */
   fallback: z.string().min(1).optional(),
+  /**
+   * batch: work that may wait, on the plan's own fleet at low priority (admitted only into
+   * room interactive work leaves, preempted first, failed as deadlineMissed when the class's
+   * deadline passes while it waits).
+   */
+  priority: z.enum(['interactive', 'batch']).default('interactive'),
 });
 
 export const routing = z.strictObject({
@@ -598,6 +604,9 @@ function checkRouting(s: { workload?: Workload | undefined }, p: Plan, i: number
     backendName(at('routing', 'rules', k, 'to'), rule.to);
     if (rule.overflow) backendName(at('routing', 'rules', k, 'overflow', 'to'), rule.overflow.to);
     if (rule.fallback !== undefined) backendName(at('routing', 'rules', k, 'fallback'), rule.fallback);
+    if (rule.priority === 'batch' && p.backends.find((b) => b.name === rule.to)?.kind !== 'fleet') {
+      issue(at('routing', 'rules', k, 'priority'), rule.priority, `a fleet of the plan as the rule's target (batch priority fills the plan's own fleet; ${rule.to} is not one; for an API's batch tier use kind: api with tier: batch)`);
+    }
     const cls = rule.when?.class;
     if (cls !== undefined && !classes.some((c) => c.name === cls)) issue(at('routing', 'rules', k, 'when', 'class'), cls, `a request class of the workload (${classes.map((c) => c.name).join(', ') || 'it has none'})`);
     const label = rule.when?.complexity;

@@ -16,6 +16,10 @@
  * first of its sequences finishes or its KV cache fills, and is woken earlier only when an
  * arrival could join the batch; it then stops at the first step boundary after the
  * arrival. A per-step reference replica in test/serving/ checks that the two agree.
+ *
+ * Low-priority (batch) work waits in a queue of its own: it is admitted only when no
+ * interactive request waits, it is preempted first when the KV cache runs out, and it
+ * fails (`deadlineMissed`) if its deadline passes while it waits.
  */
 import type { Simulation } from '../engine/index.js';
 import { InvariantError } from '../engine/index.js';
@@ -35,10 +39,10 @@ export interface ReplicaSink {
   onAdmit(id: ReqId, now: number): void;
   onFirstToken(id: ReqId, now: number): void;
   onFinish(id: ReqId, now: number): void;
-  /** A request that waited past its deadline; it failed at `deadline`. */
-  onTimeout(id: ReqId, deadline: number, now: number): void;
-  /** The number of queued requests on this replica changed by `delta`. */
-  onQueueChange(delta: number, now: number): void;
+  /** A request that waited past its queue timeout (or, batch work, its deadline); it failed at `deadline`. */
+  onTimeout(id: ReqId, deadline: number, now: number, reason?: 'timedOut' | 'deadlineMissed'): void;
+  /** The number of queued requests on this replica changed by `delta` (`batch`: low-priority ones). */
+  onQueueChange(delta: number, now: number, batch?: boolean): void;
 }
 
 export interface LlmReplicaOptions {
@@ -60,6 +64,8 @@ const DOWN = 3;
 
 export class LlmReplica {
   readonly waiting = new IdDeque();
+  /** Low-priority work, admitted only when no interactive request waits. */
+  readonly batchWaiting = new IdDeque();
   readonly preempted = new IdDeque();
   /** Admitted requests (prefilling or decoding), oldest admission first. */
   private readonly running: Int32Array;
@@ -102,7 +108,7 @@ export class LlmReplica {
 
   /** Requests queued or running here (what a least-loaded dispatcher compares). */
   get outstanding(): number {
-    return this.waiting.length + this.preempted.length + this.nRunning;
+    return this.waiting.length + this.preempted.length + this.batchWaiting.length + this.nRunning;
   }
 
   get queued(): number {
@@ -136,6 +142,9 @@ export class LlmReplica {
     while (this.waiting.length > 0) ids.push(this.waiting.popFront());
     const queued = ids.length - this.nRunning;
     if (queued > 0) this.sink.onQueueChange(-queued, now);
+    const batch = this.batchWaiting.length;
+    while (this.batchWaiting.length > 0) ids.push(this.batchWaiting.popFront());
+    if (batch > 0) this.sink.onQueueChange(-batch, now, true);
     for (const id of ids) {
       t.kvTokens[id] = 0;
       t.prefillDone[id] = 0;
@@ -152,18 +161,23 @@ export class LlmReplica {
   restore(now: number): void {
     if (this.state !== DOWN) throw new InvariantError(`replica ${this.opts.index} restored while up`, now);
     this.state = IDLE;
-    if (this.queued > 0) this.plan(now);
+    if (this.queued > 0 || this.batchWaiting.length > 0) this.plan(now);
   }
 
   /** A new request joins this replica's queue now. */
   enqueue(id: ReqId, now: number): void {
-    const wasEmpty = this.waiting.length === 0 && this.preempted.length === 0;
-    this.waiting.pushBack(id);
-    this.sink.onQueueChange(1, now);
+    const batch = this.table.lowPriority[id] === 1;
+    // An interactive request may be admissible if no other interactive one waits (batch work
+    // yields to it, even its running sequences); batch work only if nothing waits at all.
+    const interactiveWasEmpty = this.waiting.length === 0 && this.preempted.length === 0;
+    const wasEmpty = batch ? interactiveWasEmpty && this.batchWaiting.length === 0 : interactiveWasEmpty;
+    const hasSeat = this.nRunning < this.opts.limits.maxNumSeqs || (!batch && this.hasRunningBatch());
+    (batch ? this.batchWaiting : this.waiting).pushBack(id);
+    this.sink.onQueueChange(1, now, batch);
     if (this.state === DOWN) return;
     if (this.state === IDLE) {
       this.plan(now);
-    } else if (this.state === SPAN && wasEmpty && !this.spanInterrupted && this.nRunning < this.opts.limits.maxNumSeqs) {
+    } else if (this.state === SPAN && wasEmpty && !this.spanInterrupted && hasSeat) {
       // It may be admissible: stop the span at the first step boundary after now.
       let k = firstBoundaryAtOrAfter(this.opts.stepTime, this.spanBatch, this.spanContext0, this.spanSteps, now - this.phaseStart);
       if (k < 1) k = 1;
@@ -269,15 +283,29 @@ export class LlmReplica {
     }
   }
 
+  /** Fails waiting batch work whose deadline has passed (checked at the front of its queue). */
+  private dropMissedDeadlines(now: number): void {
+    while (this.batchWaiting.length > 0) {
+      const id = this.batchWaiting.peekFront();
+      const deadline = this.table.deadline[id]!;
+      if (deadline > now) break;
+      this.batchWaiting.popFront();
+      this.sink.onQueueChange(-1, now, true);
+      this.sink.onTimeout(id, deadline, now, 'deadlineMissed');
+    }
+  }
+
   private frontId(): ReqId | undefined {
     if (this.preempted.length > 0) return this.preempted.peekFront();
     if (this.waiting.length > 0) return this.waiting.peekFront();
+    if (this.batchWaiting.length > 0) return this.batchWaiting.peekFront();
     return undefined;
   }
 
   private admitFront(now: number): ReqId {
-    const id = this.preempted.length > 0 ? this.preempted.popFront() : this.waiting.popFront();
-    this.sink.onQueueChange(-1, now);
+    const fromBatch = this.preempted.length === 0 && this.waiting.length === 0;
+    const id = this.preempted.length > 0 ? this.preempted.popFront() : fromBatch ? this.batchWaiting.popFront() : this.waiting.popFront();
+    this.sink.onQueueChange(-1, now, fromBatch);
     if (Number.isNaN(this.table.admitted[id]!)) {
       this.table.admitted[id] = now;
       this.sink.onAdmit(id, now);
@@ -288,22 +316,41 @@ export class LlmReplica {
     return id;
   }
 
-  /** Preempts the newest running request by recompute. */
+  private hasRunningBatch(): boolean {
+    for (let i = 0; i < this.nRunning; i++) if (this.table.lowPriority[this.running[i]!] === 1) return true;
+    return false;
+  }
+
+  /** Preempts by recompute the newest running batch request, or else the newest running request. */
   private preemptNewest(now: number): void {
     const t = this.table;
-    const id = this.running[--this.nRunning]!;
+    let victim = this.nRunning - 1;
+    for (let i = this.nRunning - 1; i >= 0; i--) {
+      if (t.lowPriority[this.running[i]!] === 1) {
+        victim = i;
+        break;
+      }
+    }
+    const id = this.running[victim]!;
+    for (let i = victim; i < this.nRunning - 1; i++) {
+      this.running[i] = this.running[i + 1]!;
+      this.chunk[i] = this.chunk[i + 1]!;
+    }
+    this.nRunning--;
     this.usedBlocks -= blocksFor(t.kvTokens[id]!);
     t.kvTokens[id] = 0;
     t.prefillDone[id] = 0;
     t.prefillTarget[id] = t.prompt[id]! + t.generated[id]!;
-    this.preempted.pushFront(id);
-    this.sink.onQueueChange(1, now);
+    const batch = t.lowPriority[id] === 1;
+    (batch ? this.batchWaiting : this.preempted).pushFront(id);
+    this.sink.onQueueChange(1, now, batch);
     this.preemptions++;
   }
 
   /** Decides the next step at a boundary and schedules its end. */
   private plan(now: number): void {
     this.dropExpired(now);
+    this.dropMissedDeadlines(now);
     if (this.opts.limits.chunkedPrefill ? this.planMixedStep(now) : this.planPrefillStep(now)) return;
     if (this.nRunning > 0) this.planSpan(now);
     else this.state = IDLE;
@@ -318,11 +365,18 @@ export class LlmReplica {
     let admitted = 0;
     for (;;) {
       const id = this.frontId();
-      if (id === undefined || this.nRunning >= limits.maxNumSeqs) break;
+      if (id === undefined) break;
       const p = t.prefillTarget[id]!;
       if (tokens > 0 && tokens + p > limits.maxNumBatchedTokens) break;
       const need = blocksFor(p);
-      if (this.usedBlocks + need > this.opts.kvBlocks) break;
+      if (this.nRunning >= limits.maxNumSeqs || this.usedBlocks + need > this.opts.kvBlocks) {
+        // Interactive work takes the seat or the KV blocks of running batch work.
+        if (t.lowPriority[id] === 0 && this.hasRunningBatch()) {
+          this.preemptNewest(now);
+          continue;
+        }
+        break;
+      }
       this.admitFront(now);
       this.usedBlocks += need;
       this.chunk[this.nRunning - 1] = p;
@@ -472,12 +526,14 @@ export class LlmReplica {
   forEachInFlight(visit: (id: ReqId) => void): void {
     for (let i = 0; i < this.waiting.length; i++) visit(this.waiting.at(i));
     for (let i = 0; i < this.preempted.length; i++) visit(this.preempted.at(i));
+    for (let i = 0; i < this.batchWaiting.length; i++) visit(this.batchWaiting.at(i));
     for (let i = 0; i < this.nRunning; i++) visit(this.running[i]!);
   }
 
   /** Closes measurements at the horizon for a step or span still in progress. */
   end(horizon: number): void {
     this.dropExpired(horizon);
+    this.dropMissedDeadlines(horizon);
     if (this.state === STEP || this.state === SPAN) this.account(this.phaseStart, horizon, this.usedBlocks);
   }
 }

@@ -41,6 +41,8 @@ export interface ResolvedClass {
   /** Share of arrived requests that must succeed (within the SLO) for a plan to be eligible; undefined without an SLO. */
   readonly target: number | undefined;
   readonly sensitive: boolean;
+  /** Work that may wait: done within this many seconds of arrival, or it fails (batch priority) or is late. */
+  readonly deadline: number | undefined;
   readonly complexity: string | undefined;
   readonly sharedPrefix: number | undefined;
   readonly maxInput: number | undefined;
@@ -49,7 +51,7 @@ export interface ResolvedClass {
 export function workloadClasses(w: Workload): ResolvedClass[] {
   if (!w.classes) {
     const slo = { ttft: w.slo?.ttft, e2e: w.slo?.e2e };
-    return [{ name: 'default', share: 1, input: w.input, output: w.output, slo, target: sloTarget(slo, w.slo?.target), sensitive: false, complexity: undefined, sharedPrefix: undefined, maxInput: undefined }];
+    return [{ name: 'default', share: 1, input: w.input, output: w.output, slo, target: sloTarget(slo, w.slo?.target), sensitive: false, deadline: undefined, complexity: undefined, sharedPrefix: undefined, maxInput: undefined }];
   }
   return w.classes.map((c) => {
     const e2e = c.deadline !== undefined ? Math.min(c.deadline, c.slo?.e2e ?? Infinity) : c.slo?.e2e;
@@ -61,6 +63,7 @@ export function workloadClasses(w: Workload): ResolvedClass[] {
       slo: { ttft: c.slo?.ttft, e2e },
       target: sloTarget({ ttft: c.slo?.ttft, e2e }, c.slo?.target),
       sensitive: c.sensitive,
+      deadline: c.deadline,
       complexity: c.complexity,
       sharedPrefix: c.sharedPrefix,
       maxInput: c.maxInput,

@@ -195,7 +195,7 @@ plans:
     const doc = JSON.parse(r.stdout);
     expect(doc.capsim.version).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
     const [mini, limited] = doc.plans;
-    expect(Object.keys(mini.failedBy).sort()).toEqual(['errored', 'misrouted', 'queueFull', 'rateLimited', 'timedOut', 'tooLong', 'unavailable']);
+    expect(Object.keys(mini.failedBy).sort()).toEqual(['deadlineMissed', 'errored', 'misrouted', 'queueFull', 'rateLimited', 'timedOut', 'tooLong', 'unavailable']);
     expect(mini.classes.map((c: { name: string }) => c.name)).toEqual(['chat', 'docs']);
     for (const c of mini.classes) for (const key of ['name', 'requests', 'failedBy', 'latency', 'costShare']) expect(c).toHaveProperty(key);
     // API tokens are attributed exactly: chat pays 1000×0.15 + 100×0.6, docs 9000×0.15 + 400×0.6 per request (micro-dollars).

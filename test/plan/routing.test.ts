@@ -181,3 +181,49 @@ describe('routing validation names what is wrong', () => {
     expect(bad({ classifier: { accuracy: 0.9 }, rules: [{ when: { class: 'simple' }, to: 'small' }, { when: { class: 'complex', complexity: 'complex' }, to: 'frontier' }] })).toThrow(/a rule for class complex with complexity simple/);
   });
 });
+
+describe('batch work on the own fleet at low priority', () => {
+  const small = { ...SMALL, name: 'small' };
+  const batchApi = { name: 'batchapi', kind: 'api', model: 'gpt-4o-mini', tier: 'batch' };
+  const scenario = (docsRate: number, deadline: string) =>
+    validateScenario(
+      {
+        name: 'batch',
+        horizon: '2d',
+        workload: {
+          arrivals: { process: 'poisson', rate: 0.1 + docsRate, diurnal: { peakHour: 14, peakToAverage: 2 } },
+          classes: [
+            { name: 'chat', share: 0.1 / (0.1 + docsRate), input: { dist: 'lognormal', median: 1500, p99: 6000 }, output: { dist: 'lognormal', median: 200, p99: 800 }, slo: { ttft: '3s' } },
+            { name: 'documents', share: docsRate / (0.1 + docsRate), input: { dist: 'constant', value: 4000 }, output: { dist: 'constant', value: 400 }, deadline },
+          ],
+        },
+        plans: [
+          { name: 'own-batch', backends: [small, batchApi], routing: { rules: [{ when: { class: 'documents' }, to: 'small', priority: 'batch' }, { to: 'small' }] }, overhead: { infraPercentOfGpu: 40 } },
+          { name: 'api-batch', backends: [small, batchApi], routing: { rules: [{ when: { class: 'documents' }, to: 'batchapi' }, { to: 'small' }] }, overhead: { infraPercentOfGpu: 40 } },
+        ],
+      },
+      'test',
+    );
+
+  test('filling idle hours raises paid utilization, meets the deadlines, keeps interactive TTFT, and costs less per success', () => {
+    const s = scenario(0.15, '24h');
+    const own = simulatePlanRun(s, 0, 1);
+    const api = simulatePlanRun(s, 1, 1);
+    expect(own.cost.paidUtilization - api.cost.paidUtilization).toBeGreaterThan(0.2);
+    const docs = own.classes[1]!;
+    expect(docs.failedBy.deadlineMissed).toBe(0);
+    expect(docs.succeeded / docs.arrived).toBeGreaterThan(0.99);
+    expect(successOf(own, 0)).toBeGreaterThan(0.99);
+    expect(own.cost.perSuccessfulRequest).toBeLessThan(api.cost.perSuccessfulRequest);
+  });
+
+  test('more batch work than the fleet can take: deadlines are missed, interactive requests still come first', () => {
+    const own = simulatePlanRun(scenario(1, '10m'), 0, 1);
+    expect(own.classes[1]!.failedBy.deadlineMissed).toBeGreaterThan(0.3 * own.classes[1]!.arrived);
+    expect(successOf(own, 0)).toBeGreaterThan(0.97);
+  });
+
+  test('validation: batch priority needs a fleet as the target', () => {
+    expect(() => hybrid([{ name: 'p', backends: [SMALL, FRONTIER], routing: { rules: [{ to: 'frontier', priority: 'batch' }] } }], 0.1, '1h')).toThrow(/rules\.0\.priority: got "batch", expected a fleet of the plan as the rule's target/);
+  });
+});
