@@ -238,3 +238,17 @@ describe('inputs that used to hang are refused with their reason (exit 2)', () =
     expect(r.stderr).toMatch(/workload\.trace\.loop: .*t\.csv spans no time/);
   });
 });
+
+describe('determinism with routing', () => {
+  const main = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+  test.runIf(existsSync(main))('the hybrid default scenario gives byte-identical --json for 1 or 2 worker threads and on a second run', () => {
+    const run = (workers: string) => spawnSync(process.execPath, [main, 'run', '--json', '--seeds', '3', '--set', 'horizon=6h', '--workers', workers], { encoding: 'utf8' });
+    const one = run('1');
+    const two = run('2');
+    const again = run('2');
+    expect(one.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(again.stdout).toBe(one.stdout);
+    expect(JSON.parse(one.stdout).plans.find((p: { name: string }) => p.name === 'hybrid-8b-plus-sonnet').routing).toBeDefined();
+  });
+});
