@@ -103,6 +103,12 @@ export interface BackendFigures {
   /** Busy fraction over the window (an LLM replica is busy while it steps); NaN for an API. */
   readonly utilization: number;
   readonly replicaUtilization: readonly number[];
+  /**
+   * Work served over what the provisioned replicas could have served at saturation (for the
+   * realized request mix), time-weighted over provisioned replica time: the articles'
+   * "20–40% utilization". NaN for an API.
+   */
+  readonly capacityUtilization: number;
   /** Time-average requests waiting. */
   readonly queueLength: number;
   /** Time-average requests waiting or in service (plain servers; NaN where not measured). */
@@ -117,6 +123,8 @@ export interface BackendFigures {
   readonly coldStarts: number;
   /** API backends: calls made, 429 answers, failed calls, retries. */
   readonly api: ApiCounters | undefined;
+  /** Autoscaled fleets: replicas asked for and provisioned, drained away, and on-demand stockouts. */
+  readonly scaling?: { readonly scaleUps: number; readonly scaleDowns: number; readonly stockouts: number } | undefined;
 }
 
 export interface ApiCounters {
@@ -135,5 +143,5 @@ export interface BackendReport {
 
 /** Figures of a backend that has no replicas of its own (an API). */
 export function noReplicaFigures(api: ApiCounters | undefined): BackendFigures {
-  return { replicas: 0, utilization: NaN, replicaUtilization: [], queueLength: NaN, inSystem: NaN, meanBatch: NaN, kvOccupancy: NaN, preemptions: 0, spotPreemptions: 0, replicaFailures: 0, coldStarts: 0, api };
+  return { replicas: 0, utilization: NaN, capacityUtilization: NaN, replicaUtilization: [], queueLength: NaN, inSystem: NaN, meanBatch: NaN, kvOccupancy: NaN, preemptions: 0, spotPreemptions: 0, replicaFailures: 0, coldStarts: 0, api };
 }

@@ -31,7 +31,8 @@ export function renderRunTable(summary: RunSummary): string {
     ['success rate', ...plans.map((p) => meanCi(p.successRate, (x) => pct(x, 2)))],
     ['queue wait mean / p50 / p99', ...latency((p) => p.latency.queueWait)],
     ['end-to-end mean / p50 / p99', ...latency((p) => p.latency.e2e)],
-    ['utilization', ...plans.map((p) => meanCi(p.utilization, (x) => pct(x)))],
+    ['busy time (share of replica time stepping)', ...plans.map((p) => meanCi(p.utilization, (x) => pct(x)))],
+    ['capacity used (served / what it could serve)', ...plans.map((p) => meanCi(p.capacityUtilization, (x) => pct(x)))],
     ['queue length (time avg)', ...plans.map((p) => meanCi(p.queueLength))],
   ];
   const llm = scenario.plans.some((p) => p.backends.some((b) => b.kind === 'api' || b.perf.kind === 'llm'));
@@ -80,6 +81,7 @@ export function renderRunTable(summary: RunSummary): string {
   text += classTable(summary);
   text += backendTable(summary);
   text += routingTable(summary);
+  text += scalingTable(summary);
   const decision = summary.decision;
   if (billed && !decision.recommended && decision.excluded.length > 0) text += `\nno plan recommended: ${decision.rule}\n`;
   if (billed && decision.excluded.length > 0) text += decision.excluded.map((e) => `  not recommended: ${e.plan}: ${e.reason}\n`).join('');
@@ -130,6 +132,17 @@ function classTable(summary: RunSummary): string {
     rows.push(['  share of cost', ...summary.plans.map((p) => meanCi(p.classes[k]!.costShare, (x) => pct(x)))]);
   });
   return '\nper request class\n' + table(['', ...summary.plans.map((p) => p.name)], rows);
+}
+
+/** Autoscaled fleets: how many replicas on average, how often they moved, stockouts. */
+function scalingTable(summary: RunSummary): string {
+  const rows = summary.plans.flatMap((p) =>
+    p.backends
+      .filter((b) => b.scaling)
+      .map((b) => [`${p.name} / ${b.name}`, meanCi(b.scaling!.meanReplicas), meanCi(b.scaling!.scaleUps), meanCi(b.scaling!.scaleDowns), meanCi(b.scaling!.stockouts), pct(b.capacityUtilization.mean)]),
+  );
+  if (rows.length === 0) return '';
+  return '\nautoscaling (per run)\n' + table(['', 'mean replicas', 'scale-ups', 'scale-downs', 'stockouts', 'capacity used'], rows);
 }
 
 /** Plans with routing rules: where requests went, and how many were re-routed. */

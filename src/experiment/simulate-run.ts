@@ -70,7 +70,10 @@ export interface PlanRunResult {
   readonly successRate: number;
   /** Share of finished requests (succeeded, late or failed) that met the SLO. */
   readonly sloAttainment: number;
+  /** Busy time: the share of provisioned replica time spent stepping (an LLM replica is busy even at a batch of one). */
   readonly utilization: number;
+  /** Capacity used: work served over what the provisioned replicas could serve at saturation. */
+  readonly capacityUtilization: number;
   readonly replicaUtilization: readonly number[];
   readonly queueLength: number;
   readonly inSystem: number;
@@ -229,7 +232,7 @@ function backendResult(b: BackendEnd): BackendRunResult {
   return { name: b.name, kind: b.kind, submitted: b.tally.submitted, completed: b.tally.completed, failed: b.tally.failed, inFlight: b.report.inFlight, figures: b.report.figures };
 }
 
-type PlanFigures = Pick<PlanRunResult, 'utilization' | 'replicaUtilization' | 'queueLength' | 'inSystem' | 'meanBatch' | 'kvOccupancy' | 'preemptions' | 'spotPreemptions' | 'replicaFailures' | 'coldStarts' | 'api'>;
+type PlanFigures = Pick<PlanRunResult, 'utilization' | 'capacityUtilization' | 'replicaUtilization' | 'queueLength' | 'inSystem' | 'meanBatch' | 'kvOccupancy' | 'preemptions' | 'spotPreemptions' | 'replicaFailures' | 'coldStarts' | 'api'>;
 
 /**
  * A plan's figures from its backends': utilization and KV occupancy averaged over replicas,
@@ -242,6 +245,8 @@ export function combineFigures(backends: readonly BackendFigures[]): PlanFigures
   let batchArea = 0;
   let kv = 0;
   let kvReplicas = 0;
+  let capacity = 0;
+  let capacityReplicas = 0;
   const sumFinite = (pick: (f: BackendFigures) => number) => {
     const xs = backends.map(pick).filter(Number.isFinite);
     return xs.length > 0 ? xs.reduce((a, b) => a + b, 0) : NaN;
@@ -251,6 +256,10 @@ export function combineFigures(backends: readonly BackendFigures[]): PlanFigures
     replicas += f.replicas;
     busy += f.utilization * f.replicas;
     if (Number.isFinite(f.meanBatch)) batchArea += f.meanBatch * f.utilization * f.replicas;
+    if (Number.isFinite(f.capacityUtilization)) {
+      capacity += f.capacityUtilization * f.replicas;
+      capacityReplicas += f.replicas;
+    }
     if (Number.isFinite(f.kvOccupancy)) {
       kv += f.kvOccupancy * f.replicas;
       kvReplicas += f.replicas;
@@ -267,6 +276,7 @@ export function combineFigures(backends: readonly BackendFigures[]): PlanFigures
   }
   return {
     utilization: single ? single.utilization : replicas > 0 ? busy / replicas : NaN,
+    capacityUtilization: single ? single.capacityUtilization : capacityReplicas > 0 ? capacity / capacityReplicas : NaN,
     replicaUtilization: backends.flatMap((f) => f.replicaUtilization),
     queueLength: sumFinite((f) => f.queueLength),
     inSystem: sumFinite((f) => f.inSystem),

@@ -68,7 +68,10 @@ export interface PlanSummary {
   meanBatch: AcrossRuns;
   kvOccupancy: AcrossRuns;
   preemptions: AcrossRuns;
+  /** Busy time: the share of provisioned replica time spent stepping. */
   utilization: AcrossRuns;
+  /** Capacity used: work served over what the provisioned replicas could serve at saturation. */
+  capacityUtilization: AcrossRuns;
   /** Mean over runs of each replica's busy fraction. */
   replicaUtilization: number[];
   queueLength: AcrossRuns;
@@ -108,8 +111,12 @@ export interface BackendSummary {
   name: string;
   kind: string;
   requests: { submitted: AcrossRuns; completed: AcrossRuns; failed: AcrossRuns; inFlight: AcrossRuns };
+  /** Replicas (an autoscaled fleet's mean provisioned replicas over the window, first run). */
   replicas: number;
   utilization: AcrossRuns;
+  capacityUtilization: AcrossRuns;
+  /** Autoscaled fleets: per run, replicas provisioned and drained away, and on-demand stockouts. */
+  scaling: { scaleUps: AcrossRuns; scaleDowns: AcrossRuns; stockouts: AcrossRuns; meanReplicas: AcrossRuns } | undefined;
   queueLength: AcrossRuns;
   meanBatch: AcrossRuns;
   kvOccupancy: AcrossRuns;
@@ -199,6 +206,15 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
       requests: { submitted: of((x) => x.submitted), completed: of((x) => x.completed), failed: of((x) => x.failed), inFlight: of((x) => x.inFlight) },
       replicas: first.figures.replicas,
       utilization: of((x) => x.figures.utilization),
+      capacityUtilization: of((x) => x.figures.capacityUtilization),
+      scaling: first.figures.scaling
+        ? {
+            scaleUps: of((x) => x.figures.scaling?.scaleUps ?? 0),
+            scaleDowns: of((x) => x.figures.scaling?.scaleDowns ?? 0),
+            stockouts: of((x) => x.figures.scaling?.stockouts ?? 0),
+            meanReplicas: of((x) => x.figures.replicas),
+          }
+        : undefined,
       queueLength: of((x) => x.figures.queueLength),
       meanBatch: of((x) => x.figures.meanBatch),
       kvOccupancy: of((x) => x.figures.kvOccupancy),
@@ -269,6 +285,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
     kvOccupancy: over((r) => r.kvOccupancy),
     preemptions: over((r) => r.preemptions),
     utilization: over((r) => r.utilization),
+    capacityUtilization: over((r) => r.capacityUtilization),
     replicaUtilization: Array.from({ length: replicas }, (_, i) => acrossRuns(runs.map((r) => r.replicaUtilization[i]!)).mean),
     queueLength: over((r) => r.queueLength),
     inSystem: over((r) => r.inSystem),

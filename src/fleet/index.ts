@@ -8,3 +8,4 @@ export * from './pools.js';
 export * from './server-fleet.js';
 export * from './llm-fleet.js';
 export * from './queueing-theory.js';
+export * from './autoscaler.js';

@@ -17,11 +17,21 @@
  * replica, which serves after the cold start; once the fleet has held no request for the
  * idle timeout it scales to zero again. Each warm period is billed per GPU-second,
  * rounded up to the billing increment.
+ *
+ * Each replica slot goes through one lifecycle: gone (not provisioned) → provisioning
+ * (billed, serves nothing) → active → draining (takes no new request, finishes what it
+ * holds) → gone; or active → failed → active after its repair (billed throughout), or
+ * active → preempted (spot: unbilled) → active after its replacement. An autoscaler
+ * (autoscaler.ts) drives provisioning and draining on its tick; reserved replicas are the
+ * always-on base, scale-out takes the first spill pool (on-demand stockouts are asked
+ * again next tick), and scale-in drains on-demand before spot, newest first. Events for a
+ * slot carry its generation, so those of a slot that has since gone are ignored.
  */
 import { IdDeque, type Backend, type BackendContext, type BackendReport, type GpuMeter, type Refusal, type ReqId } from '../backend/index.js';
 import { overlap, TimeWeightedLevel } from '../metrics/index.js';
 import type { Rng } from '../random/index.js';
-import { LlmReplica, type ReplicaSink, type SchedulerLimits, type StepTimeModel } from '../serving/index.js';
+import { LlmReplica, runOffline, type ReplicaSink, type SchedulerLimits, type StepTimeModel } from '../serving/index.js';
+import { Autoscaler, type AutoscalePolicy } from './autoscaler.js';
 import { placeReplicas, poolMeters, type FleetPools, type PoolName } from './pools.js';
 
 export interface LlmFleetOptions {
@@ -43,6 +53,8 @@ export interface LlmFleetOptions {
   readonly failureRng?: Rng | undefined;
   /** Scale-to-zero and per-increment metering of a managed endpoint (instead of pools). */
   readonly managed?: ManagedScaling | undefined;
+  /** An autoscaler, its provisioning delay and the draws for delays and stockouts. */
+  readonly autoscale?: (AutoscalePolicy & { readonly provisioning: () => number; readonly stockout: number; readonly rng: Rng }) | undefined;
 }
 
 export interface ManagedScaling {
@@ -92,6 +104,24 @@ export class LlmFleet implements Backend, ReplicaSink {
   private admitGap = 0;
   private lastAdmit = 0;
   private readonly servedTokensByClass: number[] = [];
+  /** Slot lifecycle beyond up/down: billed now, not provisioned, provisioning, drained by the autoscaler; and each slot's event generation. */
+  private readonly billed: boolean[];
+  private readonly gone: boolean[];
+  private readonly provisioning: boolean[];
+  private readonly scaledDown: boolean[];
+  private readonly slotGen: number[];
+  private scaledDownCount = 0;
+  private readonly readyKind: number;
+  private readonly autoscaler: Autoscaler | undefined;
+  private arrivalsSinceTick = 0;
+  private readonly arrivalCounts: number[] = [];
+  private stockouts = 0;
+  private scaleUps = 0;
+  private scaleDowns = 0;
+  /** Counted requests completed here, and their prompt and output tokens (for capacity utilization). */
+  private completed = 0;
+  private completedInput = 0;
+  private completedOutput = 0;
 
   constructor(
     private readonly ctx: BackendContext,
@@ -101,25 +131,40 @@ export class LlmFleet implements Backend, ReplicaSink {
     const sim = ctx.sim;
     this.queueLevel = new TimeWeightedLevel(ctx.window.from, ctx.window.to);
     const wakeKind = sim.register((index, gen, now) => this.replicas[index]!.wake(gen, now));
+    const a = opts.autoscale;
+    const slots = a ? Math.max(a.max, opts.replicas) : opts.replicas;
     this.replicas = Array.from(
-      { length: opts.replicas },
+      { length: slots },
       (_, index) =>
         new LlmReplica(sim, ctx.table, this, { index, stepTime: opts.stepTime, kvBlocks: opts.kvBlocks, limits: opts.limits, queueTimeout: opts.queueTimeout, window: ctx.window }, wakeKind),
     );
-    this.placement = opts.pools ? placeReplicas(opts.replicas, opts.pools) : Array.from({ length: opts.replicas }, () => 'onDemand' as const);
+    this.placement = opts.pools ? placeReplicas(slots, opts.pools) : Array.from({ length: slots }, () => 'onDemand' as const);
+    // Reserved replicas are always on; an autoscaled fleet starts with at least them.
+    const reserved = this.placement.filter((pool) => pool === 'reserved').length;
+    const initial = a ? Math.min(slots, Math.max(opts.replicas, reserved)) : opts.replicas;
     this.draining = this.replicas.map(() => false);
     this.upSince = this.replicas.map(() => 0);
     this.upSeconds = this.replicas.map(() => 0);
-    this.noticeKind = sim.register((index, _gen, now) => this.notice(index, now));
-    this.evictKind = sim.register((index, _gen, now) => this.evict(index, now));
-    this.restoreKind = sim.register((index, _gen, now) => this.restore(index, now));
-    this.placement.forEach((pool, i) => {
-      if (pool === 'spot') this.schedulePreemption(i, 0);
-    });
+    this.billed = this.replicas.map((_, i) => i < initial);
+    this.gone = this.replicas.map((_, i) => i >= initial);
+    this.provisioning = this.replicas.map(() => false);
+    this.scaledDown = this.replicas.map(() => false);
+    this.slotGen = this.replicas.map(() => 0);
+    this.noticeKind = sim.register((index, gen, now) => gen === this.slotGen[index] && this.notice(index, now));
+    this.evictKind = sim.register((index, gen, now) => gen === this.slotGen[index] && this.evict(index, now));
+    this.restoreKind = sim.register((index, gen, now) => gen === this.slotGen[index] && this.restore(index, now));
+    this.readyKind = sim.register((index, gen, now) => gen === this.slotGen[index] && this.ready(index, now));
     this.failed = this.replicas.map(() => false);
-    this.failKind = sim.register((index, _gen, now) => this.fail(index, now));
-    this.repairKind = sim.register((index, _gen, now) => this.repair(index, now));
-    if (opts.failures) for (let i = 0; i < this.replicas.length; i++) this.scheduleFailure(i, 0);
+    this.failKind = sim.register((index, gen, now) => gen === this.slotGen[index] && this.fail(index, now));
+    this.repairKind = sim.register((index, gen, now) => gen === this.slotGen[index] && this.repair(index, now));
+    for (let i = 0; i < initial; i++) if (this.placement[i] === 'spot') this.schedulePreemption(i, 0);
+    if (opts.failures) for (let i = 0; i < initial; i++) this.scheduleFailure(i, 0);
+    for (let i = initial; i < slots; i++) {
+      this.replicas[i]!.evict(0);
+      this.draining[i] = true;
+    }
+    this.autoscaler = a ? new Autoscaler(a) : undefined;
+    if (a) sim.every(a.tick, a.tick, (_k, now) => this.tick(now));
     this.warmKind = sim.register((_i, _gen, now) => this.warm(now));
     this.idleKind = sim.register((_i, gen, now) => this.idleCheck(gen, now));
     if (opts.managed) {
@@ -163,14 +208,14 @@ export class LlmFleet implements Backend, ReplicaSink {
     const hazard = this.opts.pools?.spot?.preemptionsPerHour ?? 0;
     if (!(hazard > 0) || !this.opts.preemptionRng) return;
     const at = now + (-Math.log(1 - this.opts.preemptionRng()) * 3600) / hazard;
-    if (at <= this.ctx.window.to) this.ctx.sim.schedule(at, this.noticeKind, index);
+    if (at <= this.ctx.window.to) this.ctx.sim.schedule(at, this.noticeKind, index, this.slotGen[index]);
   }
 
   private scheduleFailure(index: number, now: number): void {
     const f = this.opts.failures;
     if (!f || !this.opts.failureRng) return;
     const at = now - f.mtbf * Math.log(1 - this.opts.failureRng());
-    if (at <= this.ctx.window.to) this.ctx.sim.schedule(at, this.failKind, index);
+    if (at <= this.ctx.window.to) this.ctx.sim.schedule(at, this.failKind, index, this.slotGen[index]);
   }
 
   /**
@@ -194,7 +239,7 @@ export class LlmFleet implements Backend, ReplicaSink {
       if (k < running && f.inFlight === 'fail') this.ctx.sink.failed(id, now, 'errored');
       else this.dispatch(id, now);
     });
-    this.ctx.sim.schedule(now - f.mttr * Math.log(1 - this.opts.failureRng!()), this.repairKind, index);
+    this.ctx.sim.schedule(now - f.mttr * Math.log(1 - this.opts.failureRng!()), this.repairKind, index, this.slotGen[index]);
   }
 
   private repair(index: number, now: number): void {
@@ -212,23 +257,172 @@ export class LlmFleet implements Backend, ReplicaSink {
       this.schedulePreemption(index, now);
       return;
     }
-    this.draining[index] = true;
     if (now >= this.ctx.window.from) this.spotPreemptions++;
-    this.ctx.sim.schedule(now + (this.opts.pools?.spot?.notice ?? 0), this.evictKind, index);
+    if (this.scaledDown[index]) {
+      // Being drained anyway: it goes now, and what it held goes back to the dispatcher.
+      this.goGone(index, now);
+      return;
+    }
+    this.draining[index] = true;
+    this.ctx.sim.schedule(now + (this.opts.pools?.spot?.notice ?? 0), this.evictKind, index, this.slotGen[index]);
   }
 
   private evict(index: number, now: number): void {
-    this.upSeconds[index]! += overlap(this.upSince[index]!, now, this.ctx.window.from, this.ctx.window.to);
+    this.stopBilling(index, now);
     for (const id of this.replicas[index]!.evict(now)) this.dispatch(id, now);
-    this.ctx.sim.schedule(now + (this.opts.pools?.spot?.replacementDelay ?? 0), this.restoreKind, index);
+    this.ctx.sim.schedule(now + (this.opts.pools?.spot?.replacementDelay ?? 0), this.restoreKind, index, this.slotGen[index]);
+  }
+
+  private stopBilling(index: number, now: number): void {
+    if (!this.billed[index]) return;
+    this.upSeconds[index]! += overlap(this.upSince[index]!, now, this.ctx.window.from, this.ctx.window.to);
+    this.billed[index] = false;
+  }
+
+  private startBilling(index: number, now: number): void {
+    this.billed[index] = true;
+    this.upSince[index] = now;
   }
 
   private restore(index: number, now: number): void {
     this.draining[index] = false;
-    this.upSince[index] = now;
+    this.startBilling(index, now);
     this.replicas[index]!.restore(now);
     this.releaseHolding(now);
     this.schedulePreemption(index, now);
+  }
+
+  /** Slots serving (active), or on their way (provisioning, failed, preempted), and not being drained away. */
+  private currentReplicas(): number {
+    let n = 0;
+    for (let i = 0; i < this.replicas.length; i++) if (!this.gone[i] && !this.scaledDown[i]) n++;
+    return n;
+  }
+
+  /** The autoscaler's tick: measure, decide, provision or drain. */
+  private tick(now: number): void {
+    const a = this.opts.autoscale!;
+    this.checkDrained(now);
+    let serving = 0;
+    let waiting = this.holding.length;
+    let running = 0;
+    let kv = 0;
+    let busy = 0;
+    for (let i = 0; i < this.replicas.length; i++) {
+      const r = this.replicas[i]!;
+      waiting += r.queued + r.batchWaiting.length;
+      if (this.draining[i] || r.isDown) continue;
+      serving++;
+      running += r.runningCount;
+      kv += r.kvBlocksUsed;
+      if (r.runningCount > 0) busy++;
+    }
+    const per = (x: number) => (serving > 0 ? x / serving : x > 0 ? Infinity : 0);
+    const metric =
+      a.metric === 'waitingPerReplica'
+        ? per(waiting)
+        : a.metric === 'runningPerReplica'
+          ? per(running)
+          : a.metric === 'kvOccupancy'
+            ? per(kv / this.opts.kvBlocks)
+            : a.metric === 'busyFraction'
+              ? per(busy)
+              : per(this.recentArrivalRate(a.tick));
+    const demand = waiting > 0 || this.arrivalsSinceTick > 0;
+    this.arrivalsSinceTick = 0;
+    const current = this.currentReplicas();
+    const want = this.autoscaler!.decide(now, current, metric, demand, serving);
+    if (want > current) this.scaleUp(want - current, now);
+    else if (want < current) this.scaleDown(current - want, now);
+  }
+
+  /**
+   * Arrivals per second over the last minute (or the last tick, if longer): a rate read
+   * over one 15-second tick is too noisy to scale on, as a metrics pipeline averages too.
+   */
+  private recentArrivalRate(tick: number): number {
+    const ticks = Math.max(1, Math.round(60 / tick));
+    this.arrivalCounts.push(this.arrivalsSinceTick);
+    if (this.arrivalCounts.length > ticks) this.arrivalCounts.shift();
+    return this.arrivalCounts.reduce((a, x) => a + x, 0) / (this.arrivalCounts.length * tick);
+  }
+
+  /** Asks for n more replicas: drained ones come back first, then gone slots are provisioned. */
+  private scaleUp(n: number, now: number): void {
+    const a = this.opts.autoscale!;
+    for (let i = 0; i < this.replicas.length && n > 0; i++) {
+      if (!this.scaledDown[i]) continue;
+      this.scaledDown[i] = false;
+      this.scaledDownCount--;
+      this.draining[i] = false;
+      n--;
+    }
+    for (let i = 0; i < this.replicas.length && n > 0; i++) {
+      if (!this.gone[i]) continue;
+      n--;
+      if (this.placement[i] === 'onDemand' && a.stockout > 0 && a.rng() < a.stockout) {
+        if (now >= this.ctx.window.from) this.stockouts++;
+        continue;
+      }
+      this.gone[i] = false;
+      this.provisioning[i] = true;
+      this.startBilling(i, now);
+      if (now >= this.ctx.window.from) this.scaleUps++;
+      this.ctx.sim.schedule(now + Math.max(0, a.provisioning()), this.readyKind, i, this.slotGen[i]);
+    }
+  }
+
+  /** A provisioned replica is ready: it serves from now. */
+  private ready(index: number, now: number): void {
+    this.provisioning[index] = false;
+    this.draining[index] = false;
+    this.replicas[index]!.restore(now);
+    this.releaseHolding(now);
+    if (this.placement[index] === 'spot') this.schedulePreemption(index, now);
+    this.scheduleFailure(index, now);
+  }
+
+  /** Lets n replicas go: provisioning ones first, then serving ones (on-demand before spot, newest first; never reserved). */
+  private scaleDown(n: number, now: number): void {
+    for (let i = this.replicas.length - 1; i >= 0 && n > 0; i--) {
+      if (!this.provisioning[i]) continue;
+      this.provisioning[i] = false;
+      this.goGone(i, now);
+      n--;
+    }
+    for (const pool of ['onDemand', 'spot'] as const) {
+      for (let i = this.replicas.length - 1; i >= 0 && n > 0; i--) {
+        if (this.placement[i] !== pool || this.gone[i] || this.scaledDown[i] || this.draining[i] || this.replicas[i]!.isDown) continue;
+        this.scaledDown[i] = true;
+        this.scaledDownCount++;
+        this.draining[i] = true;
+        if (now >= this.ctx.window.from) this.scaleDowns++;
+        n--;
+      }
+    }
+    this.checkDrained(now);
+  }
+
+  /** Drained replicas that hold nothing more are gone. */
+  private checkDrained(now: number): void {
+    if (this.scaledDownCount === 0) return;
+    for (let i = 0; i < this.replicas.length; i++) if (this.scaledDown[i] && this.replicas[i]!.outstanding === 0) this.goGone(i, now);
+  }
+
+  /** The slot leaves service: unbilled, its pending events void; whatever it held goes back to the dispatcher. */
+  private goGone(index: number, now: number): void {
+    if (this.scaledDown[index]) {
+      this.scaledDown[index] = false;
+      this.scaledDownCount--;
+    }
+    this.stopBilling(index, now);
+    this.gone[index] = true;
+    this.draining[index] = true;
+    this.failed[index] = false;
+    this.slotGen[index]!++;
+    const r = this.replicas[index]!;
+    const held = r.isDown ? [] : r.evict(now);
+    for (const id of held) this.dispatch(id, now);
   }
 
   /** Dispatches every held request now that some replica takes requests again. */
@@ -299,6 +493,14 @@ export class LlmFleet implements Backend, ReplicaSink {
 
   submit(id: ReqId, now: number): void {
     this.ctx.table.resetWork(id, now);
+    if (this.autoscaler) {
+      this.arrivalsSinceTick++;
+      // Scaled to zero: the first request asks for a replica at once and waits for it (a cold start).
+      if (this.currentReplicas() === 0) {
+        if (now >= this.ctx.window.from) this.coldStarts++;
+        this.scaleUp(1, now);
+      }
+    }
     const managed = this.opts.managed;
     if (managed) {
       this.idleGen++;
@@ -328,9 +530,13 @@ export class LlmFleet implements Backend, ReplicaSink {
     if (this.counts(id)) {
       const c = t.classId[id]!;
       this.servedTokensByClass[c] = (this.servedTokensByClass[c] ?? 0) + t.prompt[id]! + t.output[id]!;
+      this.completed++;
+      this.completedInput += t.prompt[id]!;
+      this.completedOutput += t.output[id]!;
     }
     this.ctx.sink.completed(id, now, t.output[id]!);
     this.maybeIdle(now);
+    this.checkDrained(now);
   }
 
   /**
@@ -350,6 +556,20 @@ export class LlmFleet implements Backend, ReplicaSink {
     this.maybeIdle(now);
   }
 
+  /**
+   * Capacity utilization: the requests served, over what the provisioned replica-time could
+   * have served at saturation for the realized request mix (measured as `capsim perf` does,
+   * by one replica working through a full queue of such requests).
+   */
+  private capacityUtilization(provisionedSeconds: number): number {
+    if (this.completed === 0 || !(provisionedSeconds > 0)) return this.completed === 0 ? 0 : NaN;
+    const input = Math.max(1, Math.round(this.completedInput / this.completed));
+    const output = Math.max(1, Math.round(this.completedOutput / this.completed));
+    const count = Math.max(64, 2 * this.opts.limits.maxNumSeqs);
+    const saturation = runOffline(this.opts.stepTime, this.opts.kvBlocks, this.opts.limits, Array.from({ length: count }, () => ({ input, output }))).requestsPerSecond;
+    return this.completed / (saturation * provisionedSeconds);
+  }
+
   /** Interactive requests waiting count toward the queue's capacity and length; batch work does not. */
   onQueueChange(delta: number, now: number, batch = false): void {
     if (batch) return;
@@ -366,8 +586,8 @@ export class LlmFleet implements Backend, ReplicaSink {
     let kvArea = 0;
     const replicaUtilization: number[] = [];
     for (let i = 0; i < this.holding.length; i++) if (this.counts(this.holding.at(i))) inFlight++;
-    this.replicas.forEach((r, i) => {
-      if (!r.isDown) this.upSeconds[i]! += overlap(this.upSince[i]!, horizon, from, to);
+    this.replicas.forEach((_, i) => {
+      if (this.billed[i]) this.upSeconds[i]! += overlap(this.upSince[i]!, horizon, from, to);
     });
     for (const r of this.replicas) {
       r.end(horizon);
@@ -382,30 +602,37 @@ export class LlmFleet implements Backend, ReplicaSink {
     const managed = this.opts.managed;
     let gpu: GpuMeter[] = [];
     let gpusPerReplica = 1;
+    // Replica-seconds provisioned over the window: what capacity utilization divides by.
+    let provisionedSeconds = this.upSeconds.reduce((a, x) => a + x, 0);
     if (managed) {
       if (this.endpointState !== COLD) this.closeWarmPeriod(horizon);
       gpusPerReplica = managed.gpusPerReplica;
       const gpuSeconds = this.warmBilledSeconds * this.replicas.length * managed.gpusPerReplica;
+      provisionedSeconds = this.warmBilledSeconds * this.replicas.length;
       if (gpuSeconds > 0) gpu = [{ pool: 'managed', gpu: managed.gpu, gpuSeconds }];
     } else if (this.opts.pools) {
       gpusPerReplica = this.opts.pools.gpusPerReplica;
       gpu = poolMeters(this.opts.pools, this.placement, this.upSeconds, width);
     }
+    // Busy time is over the replicas a fixed fleet has; an autoscaled one's over its provisioned time.
+    const replicaSeconds = this.autoscaler ? provisionedSeconds : width * this.replicas.length;
     return {
       inFlight,
       usage: { gpu, busyGpuSeconds: busy * gpusPerReplica, apiTokensByClass: undefined, servedTokensByClass: [...this.servedTokensByClass] },
       figures: {
-        replicas: this.replicas.length,
-        utilization: busy / (width * this.replicas.length),
+        replicas: this.autoscaler ? provisionedSeconds / width : this.replicas.length,
+        utilization: replicaSeconds > 0 ? busy / replicaSeconds : NaN,
+        capacityUtilization: this.capacityUtilization(provisionedSeconds),
         replicaUtilization,
         queueLength: this.queueLevel.average(),
         inSystem: NaN,
         meanBatch: busy > 0 ? batchArea / busy : NaN,
-        kvOccupancy: kvArea / (width * this.replicas.length * this.opts.kvBlocks),
+        kvOccupancy: replicaSeconds > 0 ? kvArea / (replicaSeconds * this.opts.kvBlocks) : NaN,
         preemptions: this.replicas.reduce((n, r) => n + r.preemptions, 0),
         spotPreemptions: this.spotPreemptions,
         replicaFailures: this.replicaFailures,
         coldStarts: this.coldStarts,
+        scaling: this.autoscaler ? { scaleUps: this.scaleUps, scaleDowns: this.scaleDowns, stockouts: this.stockouts } : undefined,
         api: undefined,
       },
     };

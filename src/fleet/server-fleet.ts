@@ -196,6 +196,8 @@ export class ServerFleet implements Backend {
       figures: {
         replicas: c,
         utilization: busy / c,
+        // A plain server's capacity is one request at a time: busy time is the capacity used.
+        capacityUtilization: busy / c,
         replicaUtilization: Array.from(this.busyTime, (b) => b / width),
         queueLength,
         inSystem: queueLength + busy,

@@ -7,7 +7,7 @@ import { ApiBackend } from '../api/index.js';
 import type { Backend, BackendContext } from '../backend/index.js';
 import { fleetPools, LlmFleet, ServerFleet, type LlmFleetOptions } from '../fleet/index.js';
 import { distributionMean, makeSampler, openStream } from '../random/index.js';
-import type { BackendSpec, FleetBackend, ManagedBackend } from '../scenario/index.js';
+import type { Autoscale, BackendSpec, FleetBackend, ManagedBackend } from '../scenario/index.js';
 import { setupReplica } from '../serving/index.js';
 import type { ResolvedClass } from '../workload/index.js';
 
@@ -63,6 +63,36 @@ function buildFleet(ctx: BackendContext, spec: FleetBackend, facts: BuildFacts):
   return buildLlmFleet(ctx, spec, facts);
 }
 
+/**
+ * The autoscaler's options. Without a provisioning distribution, a replica takes about a
+ * minute to get its GPU plus 1 s per 2 GB of weights to load them, with a p99 three times
+ * the median: an assumption (cloud GPU start and model load times vary widely), not a
+ * measurement; give `provisioning` from your own.
+ */
+function autoscaleOptions(spec: FleetBackend, weightBytes: number, seed: number): LlmFleetOptions['autoscale'] {
+  const a = (spec as { autoscale?: Autoscale }).autoscale;
+  if (!a) return undefined;
+  const median = 60 + weightBytes / 1e9 / 2;
+  const provisioning = makeSampler(a.provisioning ?? { dist: 'lognormal', median, p99: 3 * median });
+  const rng = openStream(seed, 'scaling', spec.name);
+  return {
+    metric: a.metric,
+    target: a.target,
+    min: a.min,
+    max: a.max,
+    tick: a.tick,
+    metricsDelay: a.metricsDelay,
+    scaleDownWindow: a.scaleDownWindow,
+    maxStep: a.maxStep,
+    tolerance: a.tolerance,
+    scaleToZero: a.scaleToZero,
+    schedule: a.schedule,
+    stockout: a.stockout,
+    provisioning: () => provisioning(rng),
+    rng,
+  };
+}
+
 function buildLlmFleet(ctx: BackendContext, spec: FleetBackend | ManagedBackend, facts: BuildFacts): Backend {
   if (spec.perf.kind !== 'llm') throw new Error('an LLM fleet needs a model and a GPU');
   const perf = spec.perf;
@@ -80,6 +110,7 @@ function buildLlmFleet(ctx: BackendContext, spec: FleetBackend | ManagedBackend,
     preemptionRng: openStream(facts.seed, 'failures', `spot/${spec.name}`),
     failures: spec.kind === 'fleet' ? (spec as { failures?: LlmFleetOptions['failures'] }).failures : undefined,
     failureRng: openStream(facts.seed, 'failures', `replica/${spec.name}`),
+    autoscale: spec.kind === 'fleet' ? autoscaleOptions(spec, setup.memory.weightBytes, facts.seed) : undefined,
     managed:
       spec.kind === 'managed'
         ? { gpu: perf.gpu, gpusPerReplica: perf.tp, billingIncrement: spec.billing.billingIncrement, idleTimeout: spec.billing.idleTimeout, coldStart: spec.billing.coldStart }

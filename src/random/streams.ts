@@ -24,6 +24,7 @@ export type StreamPurpose =
   | 'classes'
   | 'failures'
   | 'routing'
+  | 'scaling'
   | 'api'
   | 'uncertain'
   | 'test';

@@ -269,6 +269,42 @@ export const pools = z
   });
 
 /**
+ * An autoscaler for an LLM fleet, as Kubernetes' Horizontal Pod Autoscaler works (and BLIS
+ * models it): every `tick` it reads a metric as it was `metricsDelay` ago, wants
+ * ceil(replicas × metric / target) replicas (no change within `tolerance` of the target),
+ * scales up at once (new replicas serve after a provisioning delay, billed meanwhile) and
+ * down only to the highest want of the last `scaleDownWindow`, by at most `maxStep` a tick,
+ * between `min` (raised by `schedule` at times of day) and `max`.
+ */
+export const autoscale = z
+  .strictObject({
+    /**
+     * waitingPerReplica and runningPerReplica: requests queued or running per serving replica;
+     * kvOccupancy and busyFraction: shares (0–1); arrivalsPerReplica: requests per second per
+     * serving replica (the target is then a replica's capacity).
+     */
+    metric: z.enum(['waitingPerReplica', 'runningPerReplica', 'kvOccupancy', 'busyFraction', 'arrivalsPerReplica']),
+    target: positive,
+    min: z.int().min(0).default(1),
+    max: z.int().min(1).max(10_000),
+    tick: positiveDuration.default(15),
+    metricsDelay: duration.default(15),
+    /** GPU acquisition plus model load; default: about a minute plus 1 s per 2 GB of weights (an assumption). */
+    provisioning: distribution.optional(),
+    scaleDownWindow: duration.default(300),
+    maxStep: z.int().min(1).optional(),
+    tolerance: z.number().min(0).lt(1).default(0.1),
+    /** Allow zero replicas; the first request then waits for a replica to provision (a cold start). */
+    scaleToZero: z.boolean().default(false),
+    /** Higher minimums at times of day (from and to are times of day, e.g. 8h and 20h). */
+    schedule: z.array(z.strictObject({ from: duration, to: duration, min: z.int().min(0) })).optional(),
+    /** Chance that an on-demand GPU asked for is not available (asked again next tick). */
+    stockout: z.number().min(0).max(1).default(0),
+  })
+  .refine((a) => a.max >= a.min, { error: 'max >= min', path: ['max'] })
+  .refine((a) => a.scaleToZero || a.min >= 1, { error: 'min >= 1 (or scaleToZero: true)', path: ['min'] });
+
+/**
  * A fleet of replicas. Plain servers give `service` (a service-time distribution, one
  * request at a time); LLM replicas give `model` and `gpu` (and optionally tp, dtype,
  * scheduler limits, or a measured `profile`).
@@ -277,7 +313,8 @@ export const fleetBackend = z
   .strictObject({
     kind: z.literal('fleet'),
     name: z.string().min(1).optional(),
-    replicas: z.int().min(1),
+    /** Replicas (at the start, with an autoscaler; 0 allowed only with autoscale.scaleToZero). */
+    replicas: z.int().min(0),
     service: distribution.optional(),
     model: catalogId(MODEL_IDS, 'model').optional(),
     gpu: catalogId(GPU_IDS, 'GPU').optional(),
@@ -293,9 +330,15 @@ export const fleetBackend = z
     failures: z
       .strictObject({ mtbf: positiveDuration, mttr: positiveDuration, inFlight: z.enum(['requeue', 'fail']).default('requeue') })
       .optional(),
+    autoscale: autoscale.optional(),
   })
   .superRefine((f, ctx) => {
-    const llmFields = (['model', 'gpu', 'tp', 'dtype', 'kvDtype', 'gpuMemoryUtilization', 'scheduler', 'profile', 'pools', 'failures'] as const).filter((k) => f[k] !== undefined);
+    const a = f.autoscale;
+    if (!a && f.replicas === 0) ctx.addIssue({ code: 'custom', path: ['replicas'], input: 0, message: 'an integer >= 1 (0 only with an autoscaler that may scale to zero)' });
+    if (a && typeof f.replicas === 'number' && (f.replicas < a.min || f.replicas > a.max)) {
+      ctx.addIssue({ code: 'custom', path: ['replicas'], input: f.replicas, message: `a starting replica count between autoscale.min (${a.min}) and autoscale.max (${a.max})` });
+    }
+    const llmFields = (['model', 'gpu', 'tp', 'dtype', 'kvDtype', 'gpuMemoryUtilization', 'scheduler', 'profile', 'pools', 'failures', 'autoscale'] as const).filter((k) => f[k] !== undefined);
     if (f.service !== undefined && llmFields.length > 0) {
       ctx.addIssue({ code: 'custom', path: [llmFields[0]!], input: f[llmFields[0]!], message: 'no LLM fields on a plain-server fleet (it has service:); give either service, or model and gpu' });
     } else if (f.service === undefined) {
@@ -321,6 +364,7 @@ export const fleetBackend = z
       },
       pools: f.pools ?? { provider: 'aws' as const },
       ...(f.failures !== undefined ? { failures: f.failures } : {}),
+      ...(f.autoscale !== undefined ? { autoscale: f.autoscale } : {}),
     };
   });
 
@@ -571,6 +615,7 @@ export type LlmPerf = Extract<FleetBackend['perf'], { kind: 'llm' }>;
 export type ManagedBackend = Extract<BackendSpec, { kind: 'managed' }>;
 export type ApiBackendSpec = Extract<BackendSpec, { kind: 'api' }>;
 export type Pools = z.output<typeof pools>;
+export type Autoscale = z.output<typeof autoscale>;
 export type Overhead = z.output<typeof overhead>;
 export type StepProfile = z.output<typeof profile>;
 export type Workload = z.output<typeof workload>;
