@@ -13,7 +13,7 @@
  * Tokens are metered per request class; cost/ prices them.
  */
 import { grown } from '../engine/index.js';
-import { noReplicaFigures, noTokens, type Backend, type BackendContext, type BackendReport, type Refusal, type ReqId, type TokenMeter } from '../backend/index.js';
+import { NO_GPUS, noReplicaFigures, noTokens, sumMeters, type Backend, type BackendSample, type BackendContext, type BackendReport, type Refusal, type ReqId, type TokenMeter } from '../backend/index.js';
 import type { FailureReason } from '../metrics/index.js';
 import type { Rng, Sampler } from '../random/index.js';
 import { OutageTimeline } from './outages.js';
@@ -92,6 +92,10 @@ export class ApiBackend implements Backend {
     if (this.opts.tier !== 'standard' || !limit || Math.floor(now / 60) !== this.minute) return 0;
     const spent = (limit.rpm !== undefined && this.minuteRequests >= limit.rpm) || (limit.tpm !== undefined && this.minuteTokens >= limit.tpm);
     return spent ? (this.minute + 1) * 60 - now : 0;
+  }
+
+  sample(): BackendSample {
+    return { serving: 0, provisioning: 0, billedGpus: NO_GPUS, waiting: 0, running: this.held, busy: 0, kvOccupancy: NaN, tokens: sumMeters(this.tokensByClass) };
   }
 
   /** A client learns of an outage only by calling: to a router the API is always there. */

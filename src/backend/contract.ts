@@ -57,8 +57,30 @@ export interface LoadView {
   available(now: number, patience: number): boolean;
 }
 
+/** What a backend looks like at one moment, for time series. */
+export interface BackendSample {
+  /** Replicas serving, and on their way (provisioning). */
+  readonly serving: number;
+  readonly provisioning: number;
+  /** GPUs billed at this moment, by pool. */
+  readonly billedGpus: Readonly<Record<GpuPool, number>>;
+  /** Requests waiting, and running. */
+  readonly waiting: number;
+  readonly running: number;
+  /** Serving replicas stepping now. */
+  readonly busy: number;
+  /** Share of the serving replicas' KV cache in use. */
+  readonly kvOccupancy: number;
+  /** API backends: tokens metered so far (cumulative, counted requests), for a spend rate. */
+  readonly tokens: TokenMeter | undefined;
+}
+
+export const NO_GPUS: Readonly<Record<GpuPool, number>> = { reserved: 0, onDemand: 0, spot: 0, managed: 0 };
+
 export interface Backend extends LoadView {
   readonly name: string;
+  /** This moment's replicas, queue and billed GPUs (time series). */
+  sample(): BackendSample;
   /** Takes a request that `refusal` did not refuse. */
   submit(id: ReqId, now: number): void;
   /** Closes the run at the horizon. */
@@ -83,6 +105,18 @@ export interface TokenMeter {
 
 export function noTokens(): TokenMeter {
   return { input: 0, cachedInput: 0, output: 0 };
+}
+
+/** The sum of token meters (holes in a per-class array count as none). */
+export function sumMeters(meters: readonly (TokenMeter | undefined)[]): TokenMeter {
+  const total = noTokens();
+  for (const m of meters) {
+    if (!m) continue;
+    total.input += m.input;
+    total.cachedInput += m.cachedInput;
+    total.output += m.output;
+  }
+  return total;
 }
 
 /** What a backend used over the window: the only thing cost/ needs to price it. */

@@ -10,7 +10,7 @@
  *
  * Cost per successful request = total / requests that completed within their SLO.
  */
-import type { GpuMeter, GpuPool, TokenMeter, UsageMeters } from '../backend/index.js';
+import { noTokens, sumMeters, type BackendSample, type GpuMeter, type GpuPool, type TokenMeter, type UsageMeters } from '../backend/index.js';
 import { findGpu } from '../catalog/index.js';
 import type { Overhead } from '../scenario/index.js';
 import type { BackendCosts, ResolvedApiCosts } from './prices.js';
@@ -120,7 +120,7 @@ export function backendCharges(backend: MeteredBackend): Charge[] {
     charges.push({ item: id, label: `${POOL_WORDS[m.pool]}, ${gpuName(m.gpu)}`, usd: (m.gpuSeconds / 3600) * gpuHourPrice(costs, m.pool) });
   }
   if (usage.apiTokensByClass && costs.kind === 'api') {
-    const tokens = sumTokens(usage.apiTokensByClass);
+    const tokens = sumMeters(usage.apiTokensByClass);
     const prefix = costs.tier === 'batch' ? 'api.batch' : 'api';
     const tier = costs.tier === 'batch' ? ' (batch tier)' : '';
     const lines: [keyof TokenMeter, string, number][] = [
@@ -144,16 +144,6 @@ function aggregateGpu(meters: readonly GpuMeter[]): GpuMeter[] {
     byKey.set(key, { pool: m.pool, gpu: m.gpu, gpuSeconds: (seen?.gpuSeconds ?? 0) + m.gpuSeconds });
   }
   return [...byKey.values()];
-}
-
-export function sumTokens(byClass: readonly TokenMeter[]): TokenMeter {
-  const total = { input: 0, cachedInput: 0, output: 0 };
-  for (const m of byClass) {
-    total.input += m.input;
-    total.cachedInput += m.cachedInput;
-    total.output += m.output;
-  }
-  return total;
 }
 
 export function billRun(input: BillInput): Bill {
@@ -252,4 +242,24 @@ export function classCosts(input: BillInput, bill: Bill, arrivalsByClass: readon
   const attributed = direct.reduce((a, x) => a + x, 0);
   const arrivals = arrivalsByClass.reduce((a, x) => a + x, 0);
   return direct.map((usd, k) => usd + unattributed * (attributed > 0 ? usd / attributed : arrivals > 0 ? arrivalsByClass[k]! / arrivals : 1 / n));
+}
+
+/**
+ * The rate of spend at one moment, USD per hour: GPUs billed now at their pools' prices,
+ * and the API tokens metered since the previous sample. Overhead is left out (it is a
+ * share of GPU spend or a monthly amount, not a rate the fleet moves).
+ */
+export function spendPerHour(costs: readonly BackendCosts[], now: readonly BackendSample[], before: readonly BackendSample[] | undefined, interval: number): number {
+  let usd = 0;
+  now.forEach((s, b) => {
+    const c = costs[b];
+    if (!c) return;
+    for (const pool of ['reserved', 'onDemand', 'spot', 'managed'] as const) if (s.billedGpus[pool] > 0) usd += s.billedGpus[pool] * gpuHourPrice(c, pool);
+    const t = s.tokens;
+    if (c.kind === 'api' && t) {
+      const p = before?.[b]?.tokens ?? noTokens();
+      usd += (((t.input - p.input) * c.input + (t.cachedInput - p.cachedInput) * c.cachedInput + (t.output - p.output) * c.output) / 1e6) * (3600 / interval);
+    }
+  });
+  return usd;
 }

@@ -8,9 +8,9 @@
  * differences between plans sharper than independent runs would.
  */
 import type { ApiCounters, BackendFigures } from '../backend/index.js';
-import { billRun, classCosts, resolveCosts, totalFromMeters, type Bill, type BillInput, type CostBook } from '../cost/index.js';
+import { billRun, classCosts, resolveCosts, spendPerHour, totalFromMeters, type Bill, type BillInput, type CostBook } from '../cost/index.js';
 import { InvariantError, Simulation } from '../engine/index.js';
-import { RunRecorder, type FailureCounts, type SerializedHistogram } from '../metrics/index.js';
+import { RunRecorder, type FailureCounts, type SerializedHistogram, type SerializedSeries } from '../metrics/index.js';
 import { PlanRuntime, type BackendEnd } from '../plan/index.js';
 import { scenarioForRun, type Plan, type Scenario } from '../scenario/index.js';
 import { makeRequestSource, workloadClasses, type ArrivalRecord } from '../workload/index.js';
@@ -101,6 +101,11 @@ export interface PlanRunResult {
   readonly classes: readonly ClassRunResult[];
   readonly backends: readonly BackendRunResult[];
   readonly routing: RoutingRunResult | undefined;
+  /**
+   * Samples over the window: arrivals per second, replicas serving and provisioning, requests
+   * waiting, busy fraction, KV occupancy, and spend in USD per hour (GPUs and API tokens).
+   */
+  readonly timeSeries: SerializedSeries | undefined;
   /** Trace rows skipped as malformed (with skipBadRows). */
   readonly skippedRows: number;
   /** Values this run drew for the scenario's uncertain inputs, by field path. */
@@ -130,6 +135,7 @@ export function simulatePlanRun(central: Scenario, planIndex: number, seed: numb
       const c = costs[b];
       return c?.kind === 'api' ? c.contextWindow : undefined;
     }),
+    sampling: { ...scenario.timeSeries, costPerHour: (now, before, interval) => spendPerHour(costs, now, before, interval) },
   });
 
   // Requests are pulled one ahead: each arrival event schedules the next.
@@ -218,6 +224,7 @@ export function simulatePlanRun(central: Scenario, planIndex: number, seed: numb
           classifierCalls: end.routing.classifierCallsByClass.reduce((a, x) => a + x, 0),
         }
       : undefined,
+    timeSeries: end.timeSeries,
     skippedRows: source.skippedRows,
     uncertain: drawn,
     events: sim.eventsProcessed,

@@ -52,6 +52,8 @@ export interface PlanSummary {
   backends: BackendSummary[];
   /** Plans with routing rules: where requests went and how they were re-routed. */
   routing: RoutingSummary | undefined;
+  /** The time series of the run with the median cost per successful request, and the across-runs band of replicas and spend. */
+  timeSeries: TimeSeriesSummary | undefined;
   /** Per run, what the report plots: cost per successful request and per month, success rate. */
   perRun: { seed: number; costPerSuccessfulRequest: number | null; costPerMonth: number; successRate: number | null }[];
   api: { calls: AcrossRuns; rateLimited: AcrossRuns; errors: AcrossRuns; retries: AcrossRuns };
@@ -93,6 +95,16 @@ export interface ClassSummary {
   costPerSuccessfulRequest: AcrossRuns;
   /** Counted requests of this class given to each backend. */
   byBackend: Record<string, AcrossRuns>;
+}
+
+export interface TimeSeriesSummary {
+  /** The seed of the representative run (the median cost per successful request). */
+  seed: number;
+  interval: number;
+  time: readonly number[];
+  fields: Readonly<Record<string, readonly number[]>>;
+  /** Per point, the 5th, 50th and 95th percentiles across runs. */
+  band: { replicas: { p5: number; p50: number; p95: number }[]; costPerHour: { p5: number; p50: number; p95: number }[] };
 }
 
 export interface RoutingSummary {
@@ -257,6 +269,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
     classes,
     backends,
     routing: routingSummary(runs),
+    timeSeries: timeSeriesSummary(runs),
     perRun: runs.map((r) => ({
       seed: r.seed,
       costPerSuccessfulRequest: Number.isFinite(r.cost.perSuccessfulRequest) ? r.cost.perSuccessfulRequest : null,
@@ -290,6 +303,21 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
     queueLength: over((r) => r.queueLength),
     inSystem: over((r) => r.inSystem),
   };
+}
+
+function timeSeriesSummary(runs: readonly PlanRunResult[]): TimeSeriesSummary | undefined {
+  const withSeries = runs.filter((r) => r.timeSeries && r.timeSeries.time.length > 0);
+  if (withSeries.length === 0) return undefined;
+  const byCost = [...withSeries].sort((a, b) => a.cost.perSuccessfulRequest - b.cost.perSuccessfulRequest || a.seed - b.seed);
+  const median = byCost[Math.floor((byCost.length - 1) / 2)]!;
+  const series = median.timeSeries!;
+  const band = (field: string) =>
+    series.time.map((_, i) => {
+      const values = withSeries.map((r) => r.timeSeries!.fields[field]?.[i] ?? NaN).filter(Number.isFinite).sort((a, b) => a - b);
+      const q = (p: number) => (values.length > 0 ? values[Math.min(values.length - 1, Math.floor(p * values.length))]! : NaN);
+      return { p5: q(0.05), p50: q(0.5), p95: q(0.95) };
+    });
+  return { seed: median.seed, interval: series.interval, time: series.time, fields: series.fields, band: { replicas: band('replicas'), costPerHour: band('costPerHour') } };
 }
 
 function routingSummary(runs: readonly PlanRunResult[]): RoutingSummary | undefined {

@@ -27,7 +27,7 @@
  * again next tick), and scale-in drains on-demand before spot, newest first. Events for a
  * slot carry its generation, so those of a slot that has since gone are ignored.
  */
-import { IdDeque, type Backend, type BackendContext, type BackendReport, type GpuMeter, type Refusal, type ReqId } from '../backend/index.js';
+import { IdDeque, type Backend, type BackendContext, type BackendReport, type BackendSample, type GpuMeter, type Refusal, type ReqId } from '../backend/index.js';
 import { overlap, TimeWeightedLevel } from '../metrics/index.js';
 import type { Rng } from '../random/index.js';
 import { LlmReplica, runOffline, type ReplicaSink, type SchedulerLimits, type StepTimeModel } from '../serving/index.js';
@@ -303,20 +303,7 @@ export class LlmFleet implements Backend, ReplicaSink {
   private tick(now: number): void {
     const a = this.opts.autoscale!;
     this.checkDrained(now);
-    let serving = 0;
-    let waiting = this.holding.length;
-    let running = 0;
-    let kv = 0;
-    let busy = 0;
-    for (let i = 0; i < this.replicas.length; i++) {
-      const r = this.replicas[i]!;
-      waiting += r.queued + r.batchWaiting.length;
-      if (this.draining[i] || r.isDown) continue;
-      serving++;
-      running += r.runningCount;
-      kv += r.kvBlocksUsed;
-      if (r.runningCount > 0) busy++;
-    }
+    const { serving, waiting, running, busy, kvOccupancy } = this.sample();
     const per = (x: number) => (serving > 0 ? x / serving : x > 0 ? Infinity : 0);
     const metric =
       a.metric === 'waitingPerReplica'
@@ -324,7 +311,7 @@ export class LlmFleet implements Backend, ReplicaSink {
         : a.metric === 'runningPerReplica'
           ? per(running)
           : a.metric === 'kvOccupancy'
-            ? per(kv / this.opts.kvBlocks)
+            ? (serving > 0 ? kvOccupancy : 0)
             : a.metric === 'busyFraction'
               ? per(busy)
               : per(this.recentArrivalRate(a.tick));
@@ -480,6 +467,34 @@ export class LlmFleet implements Backend, ReplicaSink {
     if (best && best.queued === 0 && best.runningCount < this.opts.limits.maxNumSeqs) return 0;
     if (!best) return Infinity;
     return (this.queued + 1) * this.admitGap;
+  }
+
+  sample(): BackendSample {
+    let serving = 0;
+    let provisioning = 0;
+    let waiting = this.holding.length;
+    let running = 0;
+    let busy = 0;
+    let kv = 0;
+    const billedGpus = { reserved: 0, onDemand: 0, spot: 0, managed: 0 };
+    const managed = this.opts.managed;
+    const gpusPerReplica = managed ? managed.gpusPerReplica : (this.opts.pools?.gpusPerReplica ?? 1);
+    for (let i = 0; i < this.replicas.length; i++) {
+      const r = this.replicas[i]!;
+      waiting += r.queued + r.batchWaiting.length;
+      if (this.provisioning[i]) provisioning++;
+      if (managed) {
+        if (this.endpointState !== COLD) billedGpus.managed += gpusPerReplica;
+      } else if (this.billed[i] && this.placement[i] !== 'reserved') billedGpus[this.placement[i]!] += gpusPerReplica;
+      if (this.draining[i] || r.isDown) continue;
+      serving++;
+      running += r.runningCount;
+      kv += r.kvBlocksUsed;
+      if (r.runningCount > 0) busy++;
+    }
+    // Reserved GPUs are billed whether a replica uses them or not.
+    billedGpus.reserved = this.opts.pools?.reservedGpus ?? 0;
+    return { serving, provisioning, billedGpus, waiting, running, busy, kvOccupancy: serving > 0 ? kv / (serving * this.opts.kvBlocks) : NaN, tokens: undefined };
   }
 
   available(now: number, patience: number): boolean {

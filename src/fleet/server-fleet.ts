@@ -13,7 +13,7 @@
  * Per-request state lives in the queue's typed columns and in per-server columns, so a
  * run allocates nothing per request.
  */
-import type { Backend, BackendContext, BackendReport, Refusal, ReqId } from '../backend/index.js';
+import { NO_GPUS, type Backend, type BackendContext, type BackendReport, type BackendSample, type Refusal, type ReqId } from '../backend/index.js';
 import { InvariantError } from '../engine/index.js';
 import { overlap, TimeWeightedLevel } from '../metrics/index.js';
 import type { Rng, Sampler } from '../random/index.js';
@@ -86,6 +86,11 @@ export class ServerFleet implements Backend {
   predictedWait(): number {
     if (this.idleCount > 0) return 0;
     return ((this.qLength + 1) * this.opts.meanService) / this.opts.replicas;
+  }
+
+  sample(): BackendSample {
+    const busy = this.opts.replicas - this.idleCount;
+    return { serving: this.opts.replicas, provisioning: 0, billedGpus: NO_GPUS, waiting: this.qLength, running: busy, busy, kvOccupancy: NaN, tokens: undefined };
   }
 
   /** Plain servers are always up. */

@@ -8,3 +8,4 @@ export * from './histogram.js';
 export * from './across-runs.js';
 export * from './time-weighted.js';
 export * from './run-recorder.js';
+export * from './time-series.js';

@@ -20,9 +20,9 @@
  * At the end the runtime checks conservation for the plan and for each backend: every
  * counted request given to a backend completed there, failed there, or is still held.
  */
-import { RequestTable, type Backend, type BackendReport, type OutcomeSink, type ReqId } from '../backend/index.js';
+import { RequestTable, type Backend, type BackendReport, type BackendSample, type OutcomeSink, type ReqId } from '../backend/index.js';
 import { InvariantError, withRoomFor, type Simulation } from '../engine/index.js';
-import type { FailureReason, RunRecorder } from '../metrics/index.js';
+import { DownsampledSeries, type FailureReason, type RunRecorder, type SerializedSeries } from '../metrics/index.js';
 import { openStream, type Rng } from '../random/index.js';
 import type { Plan } from '../scenario/index.js';
 import type { ResolvedClass } from '../workload/index.js';
@@ -38,7 +38,20 @@ export interface PlanRuntimeOptions {
   readonly classes: readonly ResolvedClass[];
   /** Per backend of the plan: an API model's context window, when known. */
   readonly contextWindows: readonly (number | undefined)[];
+  /**
+   * Time series: a sample every `interval` seconds of the window, at most `maxPoints` kept,
+   * with the spend rate worked out by `costPerHour` (prices are cost/'s business) from each
+   * backend's sample now and at the previous tick.
+   */
+  readonly sampling?: {
+    readonly interval: number;
+    readonly maxPoints: number;
+    readonly costPerHour: (now: readonly BackendSample[], before: readonly BackendSample[] | undefined, interval: number) => number;
+  } | undefined;
 }
+
+/** The fields of a plan's time series, in order. */
+export const SERIES_FIELDS = ['arrivalsPerSecond', 'replicas', 'provisioning', 'queue', 'busyFraction', 'kvOccupancy', 'costPerHour'] as const;
 
 /** Counted requests a backend was given, and how they ended there. */
 export interface BackendTally {
@@ -78,6 +91,7 @@ export interface PlanEnd {
   readonly routing: RoutingTally | undefined;
   /** submittedByClass[class][backend]: counted requests given to each backend, per class. */
   readonly submittedByClass: readonly (readonly number[])[];
+  readonly timeSeries: SerializedSeries | undefined;
 }
 
 const NOBODY = -1;
@@ -103,6 +117,9 @@ export class PlanRuntime {
   private readonly classifierRng: Rng;
   private readonly routeKind: number;
   private heldByRouter = 0;
+  private arrivalsSinceSample = 0;
+  private readonly series: DownsampledSeries | undefined;
+  private lastSamples: BackendSample[] | undefined;
   private readonly submittedByClass: number[][];
   /** Backends a sensitive request may reach: the plan's own fleets. */
   private readonly selfHosted: readonly boolean[];
@@ -126,6 +143,10 @@ export class PlanRuntime {
       : undefined;
     // Keyed without the plan: plans with the same classifier make the same mistakes on the same requests.
     this.classifierRng = openStream(opts.seed, 'routing', 'classifier');
+    const sampling = opts.sampling;
+    this.series = sampling ? new DownsampledSeries(SERIES_FIELDS, sampling.interval, sampling.maxPoints) : undefined;
+    // Samples cover the measurement window: the first one at its start plus one interval.
+    if (sampling) opts.sim.every(sampling.interval, opts.window.from + sampling.interval, (_k, now) => this.takeSample(now));
     this.routeKind = opts.sim.register((id, _gen, now) => {
       this.heldByRouter -= this.counts(id) ? 1 : 0;
       this.route(id, now);
@@ -136,9 +157,35 @@ export class PlanRuntime {
     return this.table.arrival[id]! >= this.from;
   }
 
+  private takeSample(now: number): void {
+    const sampling = this.opts.sampling!;
+    const samples = this.backends.map((b) => b.sample());
+    let serving = 0;
+    let provisioning = 0;
+    let waiting = 0;
+    let busy = 0;
+    let kv = 0;
+    let kvServing = 0;
+    for (const s of samples) {
+      serving += s.serving;
+      provisioning += s.provisioning;
+      waiting += s.waiting;
+      busy += s.busy;
+      if (Number.isFinite(s.kvOccupancy)) {
+        kv += s.kvOccupancy * s.serving;
+        kvServing += s.serving;
+      }
+    }
+    const costPerHour = sampling.costPerHour(samples, this.lastSamples, sampling.interval);
+    this.series!.push(now, [this.arrivalsSinceSample / sampling.interval, serving, provisioning, waiting, serving > 0 ? busy / serving : NaN, kvServing > 0 ? kv / kvServing : NaN, costPerHour]);
+    this.arrivalsSinceSample = 0;
+    this.lastSamples = samples;
+  }
+
   /** A request arrives now. */
   arrive(now: number, inputTokens: number, outputTokens: number, classId: number): void {
     this.recorder.onArrival(now, classId);
+    this.arrivalsSinceSample++;
     const id = this.table.add(now, inputTokens, outputTokens, classId);
     this.holder = withRoomFor(this.holder, id);
     const router = this.router;
@@ -356,6 +403,6 @@ export class PlanRuntime {
         horizon,
       );
     }
-    return { backends, inFlight, routing: this.routing, submittedByClass: this.submittedByClass };
+    return { backends, inFlight, routing: this.routing, submittedByClass: this.submittedByClass, timeSeries: this.series?.toJSON() };
   }
 }

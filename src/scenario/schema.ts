@@ -563,6 +563,8 @@ export const scenario = z
     seeds: z.int().min(1).max(100000).default(10),
     seed: z.int().min(0).default(1),
     workload,
+    /** Time series of each run: a sample every `interval`, kept to at most `maxPoints` points (older ones merged). */
+    timeSeries: z.strictObject({ interval: positiveDuration.default(60), maxPoints: z.int().min(2).max(100_000).default(240) }).default({ interval: 60, maxPoints: 240 }),
     /** The articles' rule: self-host only if the API costs more than self-hosting × friction. */
     decision: z.strictObject({ friction: z.number().min(1).default(1.5) }).default({ friction: 1.5 }),
     plans: z

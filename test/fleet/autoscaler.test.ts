@@ -128,3 +128,44 @@ describe('an autoscaled fleet', () => {
     expect(() => fleetScenario(1, { replicas: 1, autoscale: { metric: 'waitingPerReplica', target: 1, min: 0, max: 2 } })).toThrow(/autoscale\.min: got 0, expected min >= 1 \(or scaleToZero: true\)/);
   });
 });
+
+describe('time series', () => {
+  const one = fleetScenario(1, { replicas: 1 });
+  const saturation = replicaSaturationRate(one, fleetOf(one));
+  // Point i averages (time[i−1], time[i]]; the first starts at the window's start (0 here).
+  const integral = (r: ReturnType<typeof simulatePlanRun>) => {
+    const { time, fields } = r.timeSeries!;
+    return fields['costPerHour']!.reduce((a, x, i) => a + (x * (time[i]! - (i > 0 ? time[i - 1]! : 0))) / 3600, 0);
+  };
+
+  test('the spend rate integrated over the run equals the GPU bill: fixed fleet exactly, autoscaled within 2%', () => {
+    const fixed = simulatePlanRun(fleetScenario(saturation, { replicas: 2 }, '6h'), 0, 1);
+    expect(integral(fixed)).toBeCloseTo(itemUsd(fixed.cost, 'gpu.onDemand.l4')!, 6);
+    const moving = simulatePlanRun(
+      fleetScenario(0.5 * saturation, { replicas: 1, autoscale: { metric: 'arrivalsPerReplica', target: 0.6 * saturation, min: 1, max: 8 } }, '6h', { spikes: [{ at: '2h', duration: '2h', multiplier: 4 }] }),
+      0,
+      1,
+    );
+    expect(Math.abs(integral(moving) / itemUsd(moving.cost, 'gpu.onDemand.l4')! - 1)).toBeLessThan(0.02);
+    // The replicas series follows the spike.
+    const replicas = moving.timeSeries!.fields['replicas']!;
+    const at = (hour: number) => replicas[Math.floor((hour * 3600) / moving.timeSeries!.interval) - 1]!;
+    expect(at(1)).toBe(1);
+    expect(at(3.5)).toBeGreaterThanOrEqual(3);
+  });
+
+  test("an API plan's token spend rate integrates to its token bill", () => {
+    const s = validateScenario({ name: 'api', horizon: '2h', workload: { arrivals: { process: 'poisson', rate: 1 }, input: { dist: 'constant', value: 1000 }, output: { dist: 'constant', value: 100 } }, plans: [{ name: 'a', backends: [{ kind: 'api', model: 'gpt-4o-mini' }] }] }, 'test');
+    const r = simulatePlanRun(s, 0, 1);
+    expect(integral(r)).toBeCloseTo(r.cost.total, 9);
+  });
+
+  test('memory stays bounded: thirty days of one-minute samples fit in maxPoints, intervals doubling', () => {
+    const s = fleetScenario(0.01, { replicas: 1 }, '30d');
+    const r = simulatePlanRun(s, 0, 1);
+    expect(r.timeSeries!.time.length).toBeLessThanOrEqual(241);
+    expect(r.timeSeries!.time.length).toBeGreaterThanOrEqual(120);
+    expect(r.timeSeries!.interval).toBe(60 * 256);
+    expect(integral(r)).toBeCloseTo(itemUsd(r.cost, 'gpu.onDemand.l4')!, 6);
+  });
+});
