@@ -14,7 +14,7 @@
  */
 import { grown } from '../engine/index.js';
 import { NO_GPUS, noReplicaFigures, noTokens, sumMeters, type Backend, type BackendSample, type BackendContext, type BackendReport, type Refusal, type ReqId, type TokenMeter } from '../backend/index.js';
-import type { FailureReason } from '../metrics/index.js';
+import { monthOf, monthsOf, type FailureReason, type Months } from '../metrics/index.js';
 import type { Rng, Sampler } from '../random/index.js';
 import { OutageTimeline } from './outages.js';
 
@@ -57,6 +57,9 @@ export class ApiBackend implements Backend {
   private readonly failKind: number;
 
   private readonly tokensByClass: TokenMeter[] = [];
+  /** Tokens per billing month of the window (metered when the call ends). */
+  private readonly tokensByMonth: TokenMeter[] = [];
+  private readonly months: Months;
   private calls = 0;
   private rateLimitedCalls = 0;
   private errors = 0;
@@ -67,6 +70,7 @@ export class ApiBackend implements Backend {
     private readonly opts: ApiBackendOptions,
   ) {
     this.name = opts.name;
+    this.months = monthsOf(ctx.window.from, ctx.window.to);
     const o = opts.outages;
     this.timeline = o && 'mtbf' in o ? new OutageTimeline(o.mtbf, o.mttr, opts.failureRng) : undefined;
     this.errorRate = o && 'errorRate' in o ? o.errorRate : 0;
@@ -176,10 +180,11 @@ export class ApiBackend implements Backend {
     const input = t.prompt[id]!;
     const classId = t.classId[id]!;
     const cached = Math.round(input * (this.opts.sharedPrefixByClass?.[classId] ?? this.opts.cachedInputShare));
-    const m = (this.tokensByClass[classId] ??= noTokens());
-    m.input += input - cached;
-    m.cachedInput += cached;
-    m.output += outputTokens;
+    for (const m of [(this.tokensByClass[classId] ??= noTokens()), (this.tokensByMonth[monthOf(this.months, this.ctx.sim.now)] ??= noTokens())]) {
+      m.input += input - cached;
+      m.cachedInput += cached;
+      m.output += outputTokens;
+    }
   }
 
   private complete(id: ReqId, now: number): void {
@@ -220,7 +225,13 @@ export class ApiBackend implements Backend {
   end(_horizon: number): BackendReport {
     return {
       inFlight: this.heldCounted,
-      usage: { gpu: [], busyGpuSeconds: 0, apiTokensByClass: Array.from(this.tokensByClass, (m) => ({ ...(m ?? noTokens()) })), servedTokensByClass: [] },
+      usage: {
+        gpu: [],
+        busyGpuSeconds: 0,
+        apiTokensByClass: Array.from(this.tokensByClass, (m) => ({ ...(m ?? noTokens()) })),
+        servedTokensByClass: [],
+        byMonth: this.months.count > 1 ? Array.from({ length: this.months.count }, (_, k) => ({ gpu: [], apiTokens: { ...(this.tokensByMonth[k] ?? noTokens()) } })) : undefined,
+      },
       figures: noReplicaFigures({ calls: this.calls, rateLimited: this.rateLimitedCalls, errors: this.errors, retries: this.retries }),
     };
   }

@@ -128,6 +128,13 @@ export interface UsageMeters {
   readonly apiTokensByClass: readonly TokenMeter[] | undefined;
   /** Prompt + output tokens of counted requests each class completed here: how a fleet's cost is shared among classes. */
   readonly servedTokensByClass: readonly number[];
+  /** The same GPU time and API tokens per 730-hour month of the window (runs longer than a month). */
+  readonly byMonth?: readonly MonthUsage[] | undefined;
+}
+
+export interface MonthUsage {
+  readonly gpu: readonly GpuMeter[];
+  readonly apiTokens: TokenMeter | undefined;
 }
 
 /** A backend's own figures over the window. */

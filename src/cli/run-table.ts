@@ -82,6 +82,7 @@ export function renderRunTable(summary: RunSummary): string {
   text += backendTable(summary);
   text += routingTable(summary);
   text += scalingTable(summary);
+  text += monthsTable(summary);
   const decision = summary.decision;
   if (billed && !decision.recommended && decision.excluded.length > 0) text += `\nno plan recommended: ${decision.rule}\n`;
   if (billed && decision.excluded.length > 0) text += decision.excluded.map((e) => `  not recommended: ${e.plan}: ${e.reason}\n`).join('');
@@ -132,6 +133,24 @@ function classTable(summary: RunSummary): string {
     rows.push(['  share of cost', ...summary.plans.map((p) => meanCi(p.classes[k]!.costShare, (x) => pct(x)))]);
   });
   return '\nper request class\n' + table(['', ...summary.plans.map((p) => p.name)], rows);
+}
+
+/** Runs longer than a month: each plan's cost per month and per successful request, month by month. */
+function monthsTable(summary: RunSummary): string {
+  const months = summary.plans[0]?.months;
+  if (!months) return '';
+  const usd = (x: number) => (!Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? `$${num(x, 4)}` : `$${Number(x.toPrecision(3))}`);
+  const rows = months.map((m, k) => [
+    `month ${m.month}${m.hours < 729.999 ? ` (${num(m.hours)} h)` : ''}`,
+    ...summary.plans.map((p) => {
+      const pm = p.months?.[k];
+      return pm ? `${usd(pm.total.mean)} · ${usd(pm.perSuccessfulRequest.value)}/success` : '—';
+    }),
+  ]);
+  let text = '\nmonth by month (cost of the month · per successful request)\n' + table(['', ...summary.plans.map((p) => p.name)], rows);
+  const owed = summary.plans.filter((p) => p.cost.commitmentOwed.mean > 0);
+  for (const p of owed) text += `  ${p.name}: reservations still owe ${usd(p.cost.commitmentOwed.mean)} after the horizon (term left × reserved price; not in the cost above)\n`;
+  return text;
 }
 
 /** Autoscaled fleets: how many replicas on average, how often they moved, stockouts. */

@@ -263,3 +263,18 @@ export function spendPerHour(costs: readonly BackendCosts[], now: readonly Backe
   });
   return usd;
 }
+
+/**
+ * What reservations still owe after the window: for each fleet with a commitment whose term
+ * runs past the window, the GPUs reserved × the hours of term left × the reserved price. Not
+ * in the bill's total (the window did not use it), never silently dropped either.
+ */
+export function commitmentOwed(costs: readonly BackendCosts[], windowSeconds: number): number {
+  let usd = 0;
+  for (const c of costs) {
+    if (c.kind !== 'fleet' || !c.reservation || c.price.reserved === undefined) continue;
+    const left = c.reservation.termHours - windowSeconds / 3600;
+    if (left > 0) usd += c.reservation.gpus * left * c.price.reserved;
+  }
+  return usd;
+}

@@ -33,6 +33,8 @@ export interface ResolvedGpuCosts {
   readonly kind: 'fleet';
   readonly gpu: string;
   readonly order: readonly PoolName[];
+  /** A reservation: the GPUs committed and the term's length in hours (1y = 8,760, 3y = 26,280). */
+  readonly reservation?: { readonly gpus: number; readonly termHours: number } | undefined;
   readonly price: { readonly reserved?: number | undefined; readonly onDemand: number; readonly spot?: number | undefined };
   readonly source: string;
 }
@@ -138,6 +140,7 @@ function resolvePools(gpu: string, tp: number, pools: PoolsInput, at: string, pr
     kind: 'fleet',
     gpu,
     order,
+    reservation: p.reserved ? { gpus: p.reserved.gpus, termHours: (p.reserved.term === '3y' ? 3 : 1) * 8760 } : undefined,
     price: { reserved, onDemand: onDemand ?? NaN, spot },
     source: [row ? `${row.source} (${row.asOf})` : undefined, scenarioPrice ? 'scenario prices' : undefined].filter(Boolean).join('; '),
   };

@@ -8,9 +8,9 @@
  * differences between plans sharper than independent runs would.
  */
 import type { ApiCounters, BackendFigures } from '../backend/index.js';
-import { billRun, classCosts, resolveCosts, spendPerHour, totalFromMeters, type Bill, type BillInput, type CostBook } from '../cost/index.js';
+import { billRun, classCosts, commitmentOwed, resolveCosts, spendPerHour, totalFromMeters, type Bill, type BillInput, type CostBook } from '../cost/index.js';
 import { InvariantError, Simulation } from '../engine/index.js';
-import { RunRecorder, type FailureCounts, type SerializedHistogram, type SerializedSeries } from '../metrics/index.js';
+import { monthsOf, monthSeconds, RunRecorder, type FailureCounts, type Months, type SerializedHistogram, type SerializedSeries } from '../metrics/index.js';
 import { PlanRuntime, type BackendEnd } from '../plan/index.js';
 import { scenarioForRun, type Plan, type Scenario } from '../scenario/index.js';
 import { makeRequestSource, workloadClasses, type ArrivalRecord } from '../workload/index.js';
@@ -41,6 +41,16 @@ export interface RoutingRunResult {
   readonly escalations: number;
   readonly misroutes: number;
   readonly classifierCalls: number;
+}
+
+/** One billing month of a run. */
+export interface MonthRunResult {
+  /** 1, 2, …; the last month may be shorter than 730 hours. */
+  readonly month: number;
+  readonly hours: number;
+  readonly arrived: number;
+  readonly succeeded: number;
+  readonly cost: Bill;
 }
 
 /** What one backend of the plan did in a run. */
@@ -98,6 +108,8 @@ export interface PlanRunResult {
   /** API backends: calls made, 429 answers, failed calls, retries. */
   readonly api: ApiCounters;
   readonly cost: Bill;
+  /** What reservations still owe after the window (term left × price); not in the cost. */
+  readonly commitmentOwed: number;
   readonly classes: readonly ClassRunResult[];
   readonly backends: readonly BackendRunResult[];
   readonly routing: RoutingRunResult | undefined;
@@ -106,6 +118,8 @@ export interface PlanRunResult {
    * waiting, busy fraction, KV occupancy, and spend in USD per hour (GPUs and API tokens).
    */
   readonly timeSeries: SerializedSeries | undefined;
+  /** Runs longer than a 730-hour month: the bill and key figures month by month. */
+  readonly months: readonly MonthRunResult[] | undefined;
   /** Trace rows skipped as malformed (with skipBadRows). */
   readonly skippedRows: number;
   /** Values this run drew for the scenario's uncertain inputs, by field path. */
@@ -123,7 +137,8 @@ export function simulatePlanRun(central: Scenario, planIndex: number, seed: numb
   const window = { from: warmup, to: horizon };
   const sim = new Simulation();
   const classes = workloadClasses(scenario.workload);
-  const recorder = new RunRecorder(warmup, classes.map((c) => c.slo));
+  const months = monthsOf(warmup, horizon);
+  const recorder = new RunRecorder(warmup, classes.map((c) => c.slo), months);
   const runtime = new PlanRuntime({
     sim,
     recorder,
@@ -181,6 +196,7 @@ export function simulatePlanRun(central: Scenario, planIndex: number, seed: numb
     throw new InvariantError(`plan ${plan.name}, seed ${seed}: bill items sum to ${itemsTotal}, but the meters priced directly come to ${fromMeters}`, horizon);
   }
   const classUsd = classCosts(billInput, cost, recorder.classes.map((c) => c.arrived));
+  const monthly = months.count > 1 ? monthlyBills(billInput, end.backends, months, recorder) : undefined;
   const failed = recorder.failedTotal();
   const finished = recorder.succeeded + recorder.late + failed;
   const figures = combineFigures(end.backends.map((b) => b.report.figures));
@@ -201,6 +217,7 @@ export function simulatePlanRun(central: Scenario, planIndex: number, seed: numb
     latency: { queueWait: recorder.queueWait.toJSON(), e2e: recorder.all.e2e.toJSON(), ttft: recorder.all.ttft.toJSON(), tpot: recorder.tpot.toJSON() },
     outputTokensPerSecond: recorder.outputTokens / windowSeconds,
     cost,
+    commitmentOwed: commitmentOwed(costs, windowSeconds),
     classes: recorder.classes.map((t, k) => ({
       name: classes[k]!.name,
       arrived: t.arrived,
@@ -225,10 +242,33 @@ export function simulatePlanRun(central: Scenario, planIndex: number, seed: numb
         }
       : undefined,
     timeSeries: end.timeSeries,
+    months: monthly,
     skippedRows: source.skippedRows,
     uncertain: drawn,
     events: sim.eventsProcessed,
   };
+}
+
+/** The bill of each month: each backend's usage in that month, the overhead prorated to it. */
+function monthlyBills(input: BillInput, backends: readonly BackendEnd[], months: Months, recorder: RunRecorder): MonthRunResult[] {
+  return Array.from({ length: months.count }, (_, k) => {
+    const seconds = monthSeconds(months, k);
+    const cost = billRun({
+      ...input,
+      backends: input.backends.map((b, i) => {
+        const m = backends[i]!.report.usage.byMonth?.[k];
+        return { ...b, usage: { gpu: m?.gpu ?? [], busyGpuSeconds: 0, apiTokensByClass: m?.apiTokens ? [m.apiTokens] : undefined, servedTokensByClass: [] } };
+      }),
+      // The classifier is billed per call: each month its share of the arrivals.
+      classifier: input.classifier
+        ? { ...input.classifier, callsByClass: input.classifier.callsByClass.map((n) => (n * (recorder.arrivedByMonth[k] ?? 0)) / Math.max(1, recorder.arrived)), promptTokensByClass: input.classifier.promptTokensByClass.map((n) => (n * (recorder.arrivedByMonth[k] ?? 0)) / Math.max(1, recorder.arrived)) }
+        : undefined,
+      windowSeconds: seconds,
+      successfulRequests: recorder.succeededByMonth[k] ?? 0,
+      outputTokens: recorder.outputTokensByMonth[k] ?? 0,
+    });
+    return { month: k + 1, hours: seconds / 3600, arrived: recorder.arrivedByMonth[k] ?? 0, succeeded: recorder.succeededByMonth[k] ?? 0, cost };
+  });
 }
 
 function perBackend(backends: readonly BackendEnd[], counts: readonly number[]): Record<string, number> {

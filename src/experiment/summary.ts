@@ -45,7 +45,11 @@ export interface PlanSummary {
     itemsPerMonth: Record<string, number>;
     /** Each item id in words ("GPU on-demand, NVIDIA A100 SXM4 80GB"). */
     itemLabels: Record<string, string>;
+    /** What reservations still owe after the window (term left × reserved price), per run; not in the total. */
+    commitmentOwed: AcrossRuns;
   };
+  /** Runs longer than a 730-hour month: the bill and key figures month by month. */
+  months: MonthSummary[] | undefined;
   /** Per request class: outcomes, latencies, its share of the cost, and its SLO target. */
   classes: ClassSummary[];
   /** Per backend: the requests it was given and how they ended there, and its own figures. */
@@ -95,6 +99,19 @@ export interface ClassSummary {
   costPerSuccessfulRequest: AcrossRuns;
   /** Counted requests of this class given to each backend. */
   byBackend: Record<string, AcrossRuns>;
+}
+
+export interface MonthSummary {
+  month: number;
+  hours: number;
+  arrived: AcrossRuns;
+  succeeded: AcrossRuns;
+  /** USD over the month. */
+  total: AcrossRuns;
+  /** Total cost over total successes of the month across runs. */
+  perSuccessfulRequest: PooledRatio;
+  /** Line items of the month (USD, means over runs). */
+  items: Record<string, number>;
 }
 
 export interface TimeSeriesSummary {
@@ -265,7 +282,9 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
       items,
       itemsPerMonth,
       itemLabels,
+      commitmentOwed: over((r) => r.commitmentOwed),
     },
+    months: monthsSummary(runs),
     classes,
     backends,
     routing: routingSummary(runs),
@@ -303,6 +322,24 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
     queueLength: over((r) => r.queueLength),
     inSystem: over((r) => r.inSystem),
   };
+}
+
+function monthsSummary(runs: readonly PlanRunResult[]): MonthSummary[] | undefined {
+  const first = runs[0]?.months;
+  if (!first) return undefined;
+  return first.map((m, k) => {
+    const of = (pick: (x: NonNullable<PlanRunResult['months']>[number]) => number) => acrossRuns(runs.map((r) => pick(r.months![k]!)));
+    const ids = [...new Set(runs.flatMap((r) => r.months![k]!.cost.items.map((i) => i.id)))].sort();
+    return {
+      month: m.month,
+      hours: m.hours,
+      arrived: of((x) => x.arrived),
+      succeeded: of((x) => x.succeeded),
+      total: of((x) => x.cost.total),
+      perSuccessfulRequest: pooledRatio(runs.map((r) => r.months![k]!.cost.total), runs.map((r) => r.months![k]!.succeeded)),
+      items: Object.fromEntries(ids.map((id) => [id, acrossRuns(runs.map((r) => r.months![k]!.cost.items.filter((i) => i.id === id).reduce((a, i) => a + i.usd, 0))).mean])),
+    };
+  });
 }
 
 function timeSeriesSummary(runs: readonly PlanRunResult[]): TimeSeriesSummary | undefined {

@@ -28,7 +28,7 @@
  * slot carry its generation, so those of a slot that has since gone are ignored.
  */
 import { IdDeque, type Backend, type BackendContext, type BackendReport, type BackendSample, type GpuMeter, type Refusal, type ReqId } from '../backend/index.js';
-import { overlap, TimeWeightedLevel } from '../metrics/index.js';
+import { addByMonth, monthOf, monthsOf, monthSeconds, overlap, TimeWeightedLevel, type Months } from '../metrics/index.js';
 import type { Rng } from '../random/index.js';
 import { LlmReplica, runOffline, type ReplicaSink, type SchedulerLimits, type StepTimeModel } from '../serving/index.js';
 import { Autoscaler, type AutoscalePolicy } from './autoscaler.js';
@@ -82,6 +82,10 @@ export class LlmFleet implements Backend, ReplicaSink {
   private readonly draining: boolean[];
   private readonly upSince: number[];
   private readonly upSeconds: number[];
+  /** Billing months of the window, and each slot's billed seconds in each. */
+  private readonly months: Months;
+  private readonly upSecondsByMonth: number[][];
+  private readonly warmSecondsByMonth: number[] = [];
   private spotPreemptions = 0;
   /** A failed replica is down until repaired, and billed all the while (it is not given back). */
   private readonly failed: boolean[];
@@ -145,6 +149,8 @@ export class LlmFleet implements Backend, ReplicaSink {
     this.draining = this.replicas.map(() => false);
     this.upSince = this.replicas.map(() => 0);
     this.upSeconds = this.replicas.map(() => 0);
+    this.months = monthsOf(ctx.window.from, ctx.window.to);
+    this.upSecondsByMonth = this.replicas.map(() => []);
     this.billed = this.replicas.map((_, i) => i < initial);
     this.gone = this.replicas.map((_, i) => i >= initial);
     this.provisioning = this.replicas.map(() => false);
@@ -201,7 +207,13 @@ export class LlmFleet implements Backend, ReplicaSink {
   private closeWarmPeriod(end: number): void {
     const m = this.opts.managed!;
     const seconds = overlap(this.warmSince, end, this.ctx.window.from, this.ctx.window.to);
-    if (seconds > 0) this.warmBilledSeconds += Math.ceil(seconds / m.billingIncrement - 1e-9) * m.billingIncrement;
+    if (seconds > 0) {
+      const billed = Math.ceil(seconds / m.billingIncrement - 1e-9) * m.billingIncrement;
+      this.warmBilledSeconds += billed;
+      // A warm period is billed in the month it began.
+      const k = monthOf(this.months, Math.max(this.warmSince, this.ctx.window.from));
+      this.warmSecondsByMonth[k] = (this.warmSecondsByMonth[k] ?? 0) + billed;
+    }
   }
 
   private schedulePreemption(index: number, now: number): void {
@@ -275,8 +287,14 @@ export class LlmFleet implements Backend, ReplicaSink {
 
   private stopBilling(index: number, now: number): void {
     if (!this.billed[index]) return;
-    this.upSeconds[index]! += overlap(this.upSince[index]!, now, this.ctx.window.from, this.ctx.window.to);
+    this.accrue(index, now);
     this.billed[index] = false;
+  }
+
+  /** Adds a slot's billed time since `upSince` up to `end`, over the window and per month. */
+  private accrue(index: number, end: number): void {
+    this.upSeconds[index]! += overlap(this.upSince[index]!, end, this.ctx.window.from, this.ctx.window.to);
+    addByMonth(this.months, this.upSince[index]!, end, this.upSecondsByMonth[index]!);
   }
 
   private startBilling(index: number, now: number): void {
@@ -602,7 +620,7 @@ export class LlmFleet implements Backend, ReplicaSink {
     const replicaUtilization: number[] = [];
     for (let i = 0; i < this.holding.length; i++) if (this.counts(this.holding.at(i))) inFlight++;
     this.replicas.forEach((_, i) => {
-      if (this.billed[i]) this.upSeconds[i]! += overlap(this.upSince[i]!, horizon, from, to);
+      if (this.billed[i]) this.accrue(i, horizon);
     });
     for (const r of this.replicas) {
       r.end(horizon);
@@ -631,9 +649,20 @@ export class LlmFleet implements Backend, ReplicaSink {
     }
     // Busy time is over the replicas a fixed fleet has; an autoscaled one's over its provisioned time.
     const replicaSeconds = this.autoscaler ? provisionedSeconds : width * this.replicas.length;
+    const byMonth =
+      this.months.count > 1
+        ? Array.from({ length: this.months.count }, (_, k) => {
+            if (managed) {
+              const gpuSeconds = (this.warmSecondsByMonth[k] ?? 0) * this.replicas.length * managed.gpusPerReplica;
+              return { gpu: gpuSeconds > 0 ? [{ pool: 'managed' as const, gpu: managed.gpu, gpuSeconds }] : [], apiTokens: undefined };
+            }
+            const pools = this.opts.pools;
+            return { gpu: pools ? poolMeters(pools, this.placement, this.upSecondsByMonth.map((m) => m[k] ?? 0), monthSeconds(this.months, k)) : [], apiTokens: undefined };
+          })
+        : undefined;
     return {
       inFlight,
-      usage: { gpu, busyGpuSeconds: busy * gpusPerReplica, apiTokensByClass: undefined, servedTokensByClass: [...this.servedTokensByClass] },
+      usage: { gpu, busyGpuSeconds: busy * gpusPerReplica, apiTokensByClass: undefined, servedTokensByClass: [...this.servedTokensByClass], byMonth },
       figures: {
         replicas: this.autoscaler ? provisionedSeconds / width : this.replicas.length,
         utilization: replicaSeconds > 0 ? busy / replicaSeconds : NaN,

@@ -9,3 +9,4 @@ export * from './across-runs.js';
 export * from './time-weighted.js';
 export * from './run-recorder.js';
 export * from './time-series.js';
+export * from './months.js';

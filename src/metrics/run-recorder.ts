@@ -12,6 +12,7 @@
  * Imports nothing of the domain.
  */
 import { LogHistogram } from './histogram.js';
+import { monthOf, type Months } from './months.js';
 
 /**
  * Why a request failed:
@@ -75,10 +76,16 @@ export class RunRecorder {
   /** Time per output token after the first (streaming backends only). */
   readonly tpot = new LogHistogram();
 
+  /** Runs longer than a month: arrivals (by arrival), successes and output tokens (by completion) per billing month. */
+  readonly arrivedByMonth: number[] = [];
+  readonly succeededByMonth: number[] = [];
+  readonly outputTokensByMonth: number[] = [];
+
   /** `slos[c]` is the SLO of request class c (one class by default). */
   constructor(
     readonly warmup: number,
     private readonly slos: readonly Slo[] = [{}],
+    private readonly months?: Months,
   ) {
     // With one class, its tally is the plan's: record once.
     this.classes = slos.length === 1 ? [this.all] : slos.map(() => new OutcomeTally());
@@ -105,6 +112,10 @@ export class RunRecorder {
     this.all.arrived++;
     const c = this.classes[classId]!;
     if (c !== this.all) c.arrived++;
+    if (this.months && this.months.count > 1) {
+      const k = monthOf(this.months, arrivalTime);
+      this.arrivedByMonth[k] = (this.arrivedByMonth[k] ?? 0) + 1;
+    }
   }
 
   /** A request left the queue and began service (only served requests have a queue wait). */
@@ -132,6 +143,11 @@ export class RunRecorder {
     this.all.complete(e2e, outputTokens, late);
     const c = this.classes[classId]!;
     if (c !== this.all) c.complete(e2e, outputTokens, late);
+    if (this.months && this.months.count > 1) {
+      const k = monthOf(this.months, endTime);
+      if (!late) this.succeededByMonth[k] = (this.succeededByMonth[k] ?? 0) + 1;
+      this.outputTokensByMonth[k] = (this.outputTokensByMonth[k] ?? 0) + outputTokens;
+    }
     if (firstTokenTime !== undefined && outputTokens > 1) this.tpot.record((endTime - firstTokenTime) / (outputTokens - 1));
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { billRun, classCosts, decide, HOURS_PER_MONTH, overheadCharges, prorate, totalFromMeters, type BillInput } from '../../src/cost/index.js';
 import { overhead as overheadSchema, validateScenario } from '../../src/scenario/index.js';
 import { pooledRatio } from '../../src/metrics/index.js';
-import { runScenario, summarizeRuns } from '../../src/experiment/index.js';
+import { runScenario, simulatePlanRun, summarizeRuns } from '../../src/experiment/index.js';
 
 const MONTH = HOURS_PER_MONTH * 3600;
 
@@ -189,5 +189,45 @@ describe('cost per successful request across runs is a ratio of totals', () => {
     expect(plan.cost.pooledPerSuccessfulRequest.value).toBeCloseTo(total / successes, 12);
     // The per-run mean forgets the empty runs' $1 each and comes out lower.
     expect(plan.cost.perSuccessfulRequest.mean).toBeLessThan(plan.cost.pooledPerSuccessfulRequest.value);
+  });
+});
+
+describe('month by month', () => {
+  const scenario = validateScenario(
+    {
+      name: 'growth',
+      horizon: '2200h',
+      seeds: 2,
+      workload: { arrivals: { process: 'poisson', rate: 0.02, growth: { percentPerMonth: 50 } }, input: { dist: 'constant', value: 1000 }, output: { dist: 'constant', value: 100 } },
+      plans: [
+        { name: 'api', backends: [{ kind: 'api', model: 'gpt-4o-mini' }], overhead: { observabilityUsdPerMonth: 100 } },
+        { name: 'reserved', backends: [{ kind: 'fleet', replicas: 1, model: 'llama-3.1-8b', gpu: 'l4', pools: { provider: 'gcp', reserved: { gpus: 1, term: '1y' } } }], overhead: { engineeringUsdPerMonth: 1000 } },
+      ],
+    },
+    'test',
+  );
+
+  test('the months add up to the run: cost, arrivals and successes; the last month is shorter', () => {
+    for (const plan of [0, 1]) {
+      const r = simulatePlanRun(scenario, plan, 1);
+      const months = r.months!;
+      expect(months.map((m) => m.hours)).toEqual([730, 730, 730, 10].map((h) => expect.closeTo(h, 6)));
+      expect(months.reduce((a, m) => a + m.cost.total, 0)).toBeCloseTo(r.cost.total, 6);
+      expect(months.reduce((a, m) => a + m.arrived, 0)).toBe(r.requests.arrived);
+      expect(months.reduce((a, m) => a + m.succeeded, 0)).toBe(r.requests.succeeded);
+    }
+    // Growth shows: the third month has about 1.5² the traffic of the first.
+    const api = simulatePlanRun(scenario, 0, 1).months!;
+    expect(api[2]!.arrived / api[0]!.arrived).toBeGreaterThan(1.9);
+  });
+
+  test('a reservation whose term runs past the horizon reports what it still owes', () => {
+    const r = simulatePlanRun(scenario, 1, 1);
+    // GCP L4 1-year price $0.445 per GPU-hour, 8,760 − 2,200 hours left.
+    expect(r.commitmentOwed).toBeCloseTo((8760 - 2200) * 0.445, 6);
+    expect(simulatePlanRun(scenario, 0, 1).commitmentOwed).toBe(0);
+    const summary = summarizeRuns(runScenario(scenario));
+    expect(summary.plans[1]!.cost.commitmentOwed.mean).toBeCloseTo((8760 - 2200) * 0.445, 6);
+    expect(summary.plans[1]!.months!.length).toBe(4);
   });
 });
