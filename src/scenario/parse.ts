@@ -27,7 +27,8 @@ export function parseScenario(text: string, source: string, options: ParseOption
 
 /** YAML or JSON text to plain data; a syntax error names line and column. */
 export function parseScenarioText(text: string, source: string): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true });
+  // Merge keys (<<: *anchor) let a scenario vary one backend from another.
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     const error = doc.errors[0]!;
     const at = error.linePos?.[0];
