@@ -46,7 +46,7 @@ function seconds(x: number): string {
 }
 
 function figuresTable(summary: RunSummary): string {
-  const header = ['plan', 'cost per successful request', 'per month', 'success rate', 'TTFT p99', 'end-to-end p99'];
+  const header = ['plan', 'cost per successful request', 'per month', 'success rate', 'TTFT p99', 'end-to-end p99', 'busy time', 'capacity used'];
   const rows = summary.plans.map((p) => [
     p.name,
     Number.isFinite(p.cost.pooledPerSuccessfulRequest.value) ? money(p.cost.pooledPerSuccessfulRequest.value) : 'none succeeded',
@@ -54,6 +54,9 @@ function figuresTable(summary: RunSummary): string {
     percent(p.successRate.mean),
     seconds(p.latency.ttft.p99),
     seconds(p.latency.e2e.p99),
+    // Busy time reads high at any batch; capacity used is what the GPUs could have served.
+    percent(p.utilization.mean),
+    percent(p.capacityUtilization.mean),
   ]);
   const cells = (r: string[], tag: string) => `<tr>${r.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('')}</tr>`;
   return `<table><thead>${cells(header, 'th')}</thead><tbody>${rows.map((r) => cells(r, 'td')).join('')}</tbody></table>`;
@@ -100,6 +103,7 @@ th:first-child, td:first-child { text-align: left; }
 ${decision}
 ${warnings}
 ${figuresTable(summary)}
+<p class="caption">Busy time: the share of provisioned replica time spent computing (high even at a batch of one). Capacity used: requests served over what the provisioned replicas could serve at saturation for this request mix.</p>
 ${sections}
 <script>
 const specs = ${specs};
