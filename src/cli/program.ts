@@ -25,10 +25,10 @@ export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
 
-function positiveInt(name: string) {
+function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a whole number >= 1, got "${value}".`);
+    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max.toLocaleString('en-US')}, got "${value}".`);
     return n;
   };
 }
@@ -96,7 +96,7 @@ function buildProgram(io: CliIo): Command {
     .command('run')
     .description('run every plan of a scenario over Monte Carlo seeds and summarize (default: the built-in scenario)')
     .argument('[scenario]', 'scenario file (YAML or JSON)')
-    .option('--seeds <n>', 'number of Monte Carlo runs (overrides the scenario)', positiveInt('--seeds'))
+    .option('--seeds <n>', 'number of Monte Carlo runs (overrides the scenario; at most 100,000, as in scenario files)', positiveInt('--seeds', 100_000))
     .option('--seed <s>', 'base seed: runs use s, s+1, … (overrides the scenario)', nonNegativeInt('--seed'))
     .option('--set <path=value>', 'override a scenario field, e.g. workload.arrivals.rate=9.5 (repeatable)', collect, [])
     .option('--json', 'print one JSON document to stdout and nothing else')

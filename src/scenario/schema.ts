@@ -22,6 +22,14 @@ const durationInput = z.union([z.number().nonnegative({ error: EXPECTED_DURATION
 export const duration = durationInput.transform((v) => (typeof v === 'number' ? v : parseDuration(v)!));
 /** Seconds, > 0. */
 export const positiveDuration = duration.refine((s) => s > 0, { error: `${EXPECTED_DURATION}, greater than zero` });
+/**
+ * A mean time between failures or to repair: at least a second. Shorter ones model nothing
+ * real, and a run would spend its time stepping through billions of outages.
+ */
+const failureDuration = duration.refine((s) => s >= 1, { error: `${EXPECTED_DURATION}, of at least 1 second` });
+
+/** Most replicas a fleet may have: more would not fit in memory, and no plan needs them. */
+export const MAX_REPLICAS = 100_000;
 
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
@@ -193,8 +201,9 @@ export const queue = z.strictObject({
 /** vLLM-style scheduler limits of an LLM replica. */
 export const scheduler = z
   .strictObject({
-    maxNumSeqs: z.int().min(1).default(256),
-    maxNumBatchedTokens: z.int().min(1).default(8192),
+    // Bounded so a replica's per-sequence arrays fit in memory (vLLM's defaults are 256 / 8,192).
+    maxNumSeqs: z.int().min(1).max(65_536).default(256),
+    maxNumBatchedTokens: z.int().min(1).max(10_000_000).default(8192),
     chunkedPrefill: z.boolean().default(false),
   })
   .refine((s) => s.maxNumBatchedTokens >= s.maxNumSeqs, { error: 'maxNumBatchedTokens >= maxNumSeqs', path: ['maxNumBatchedTokens'] });
@@ -286,7 +295,7 @@ export const autoscale = z
     metric: z.enum(['waitingPerReplica', 'runningPerReplica', 'kvOccupancy', 'busyFraction', 'arrivalsPerReplica']),
     target: positive,
     min: z.int().min(0).default(1),
-    max: z.int().min(1).max(10_000),
+    max: z.int().min(1).max(MAX_REPLICAS),
     tick: positiveDuration.default(15),
     metricsDelay: duration.default(15),
     /** GPU acquisition plus model load; default: about a minute plus 1 s per 2 GB of weights (an assumption). */
@@ -314,7 +323,7 @@ export const fleetBackend = z
     kind: z.literal('fleet'),
     name: z.string().min(1).optional(),
     /** Replicas (at the start, with an autoscaler; 0 allowed only with autoscale.scaleToZero). */
-    replicas: z.int().min(0),
+    replicas: z.int().min(0).max(MAX_REPLICAS),
     service: distribution.optional(),
     model: catalogId(MODEL_IDS, 'model').optional(),
     gpu: catalogId(GPU_IDS, 'GPU').optional(),
@@ -328,7 +337,7 @@ export const fleetBackend = z
     queue: queue.optional(),
     /** Replica failures: mean time between failures and to repair, and what happens to the requests a failed replica was running. */
     failures: z
-      .strictObject({ mtbf: positiveDuration, mttr: positiveDuration, inFlight: z.enum(['requeue', 'fail']).default('requeue') })
+      .strictObject({ mtbf: failureDuration, mttr: failureDuration, inFlight: z.enum(['requeue', 'fail']).default('requeue') })
       .optional(),
     autoscale: autoscale.optional(),
   })
@@ -407,7 +416,7 @@ export const apiBackend = z
     /** Provider outages: alternating up and down periods, or a fixed share of calls that fail. */
     outages: z
       .union([
-        z.strictObject({ mtbf: positiveDuration, mttr: positiveDuration }),
+        z.strictObject({ mtbf: failureDuration, mttr: failureDuration }),
         z.strictObject({ errorRate: z.number().min(0).max(1) }),
       ], { error: 'either { mtbf, mttr } (durations) or { errorRate } (a share of calls in [0, 1])' })
       .optional(),
@@ -442,7 +451,7 @@ export const managedBackend = z
   .strictObject({
     kind: z.literal('managed'),
     name: z.string().min(1).optional(),
-    replicas: z.int().min(1).default(1),
+    replicas: z.int().min(1).max(MAX_REPLICAS).default(1),
     model: catalogId(MODEL_IDS, 'model'),
     gpu: catalogId(GPU_IDS, 'GPU'),
     tp: z.int().min(1).max(64).default(1),

@@ -252,3 +252,28 @@ describe('determinism with routing', () => {
     expect(JSON.parse(one.stdout).plans.find((p: { name: string }) => p.name === 'hybrid-8b-plus-sonnet').routing).toBeDefined();
   });
 });
+
+describe('values that cannot work are refused with their limit (exit 2, no hang)', () => {
+  test('a fleet of a billion replicas', async () => {
+    const r = await capsim('validate', tempFile('s.yaml', SMALL_SCENARIO), '--set', 'plans.0.backends.0.replicas=1000000000');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/replicas: got 1000000000, expected a number <= 100000/);
+  });
+
+  test('scheduler limits no replica holds, and outages every microsecond', async () => {
+    const llm = SMALL_SCENARIO.replace('service: { dist: exponential, mean: 1 }', 'model: llama-3.1-8b\n        gpu: h100-sxm').replace('arrivals: { process: poisson, rate: 4 }', 'arrivals: { process: poisson, rate: 4 }\n  input: { dist: constant, value: 100 }\n  output: { dist: constant, value: 10 }');
+    const seqs = await capsim('validate', tempFile('s.yaml', llm), '--set', 'plans.0.backends.0.scheduler={ maxNumSeqs: 1000000000, maxNumBatchedTokens: 1000000000 }');
+    expect(seqs.code).toBe(2);
+    expect(seqs.stderr).toMatch(/scheduler\.maxNumSeqs: got 1000000000, expected a number <= 65536/);
+    const api = 'name: a\nhorizon: 1h\nworkload:\n  arrivals: { process: poisson, rate: 1 }\n  input: { dist: constant, value: 10 }\n  output: { dist: constant, value: 10 }\nplans:\n  - name: a\n    backends: [{ kind: api, model: gpt-4o-mini, outages: { mtbf: 0.000001, mttr: 0.000001 } }]\n';
+    const outages = await capsim('validate', tempFile('a.yaml', api));
+    expect(outages.code).toBe(2);
+    expect(outages.stderr).toMatch(/outages\.mtbf: got 0\.000001, expected .*of at least 1 second/);
+  });
+
+  test('--seeds beyond what a scenario file may ask for', async () => {
+    const r = await capsim('run', tempFile('s.yaml', SMALL_SCENARIO), '--seeds', '1000000');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--seeds must be a whole number from 1 to 100,000, got "1000000"/);
+  });
+});
