@@ -27,12 +27,14 @@
  * again next tick), and scale-in drains on-demand before spot, newest first. Events for a
  * slot carry its generation, so those of a slot that has since gone are ignored.
  */
-import { IdDeque, type Backend, type BackendContext, type BackendReport, type BackendSample, type GpuMeter, type Refusal, type ReqId } from '../backend/index.js';
-import { addByMonth, monthOf, monthsOf, monthSeconds, overlap, TimeWeightedLevel, type Months } from '../metrics/index.js';
+import { type Backend, type BackendContext, type BackendReport, type BackendSample, type GpuMeter, type Refusal, type ReqId } from '../backend/index.js';
+import { monthOf, monthsOf, overlap } from '../metrics/index.js';
 import type { Rng } from '../random/index.js';
 import { LlmReplica, runOffline, type ReplicaSink, type SchedulerLimits, type StepTimeModel } from '../serving/index.js';
 import { Autoscaler, type AutoscalePolicy } from './autoscaler.js';
-import { placeReplicas, poolMeters, type FleetPools, type PoolName } from './pools.js';
+import { placeReplicas, type FleetPools, type PoolName } from './pools.js';
+import { SlotMeter } from './slot-meter.js';
+import { Dispatcher } from './dispatcher.js';
 
 export interface LlmFleetOptions {
   readonly name: string;
@@ -72,19 +74,13 @@ const WARM = 2;
 export class LlmFleet implements Backend, ReplicaSink {
   readonly name: string;
   private readonly replicas: LlmReplica[];
-  private readonly queueLevel: TimeWeightedLevel;
-  private queued = 0;
-  /** Requests that arrived (or were evicted) while no replica could take them. */
-  private readonly holding = new IdDeque();
+  private readonly dispatcher: Dispatcher;
 
   private readonly placement: PoolName[];
   /** A replica stops taking new requests from its preemption notice until it is back. */
   private readonly draining: boolean[];
-  private readonly upSince: number[];
-  private readonly upSeconds: number[];
-  /** Billing months of the window, and each slot's billed seconds in each. */
-  private readonly months: Months;
-  private readonly upSecondsByMonth: number[][];
+  private readonly meter: SlotMeter;
+  /** A managed endpoint's warm seconds billed, per month of the window. */
   private readonly warmSecondsByMonth: number[] = [];
   private spotPreemptions = 0;
   /** A failed replica is down until repaired, and billed all the while (it is not given back). */
@@ -104,12 +100,8 @@ export class LlmFleet implements Backend, ReplicaSink {
   private coldStarts = 0;
   private readonly warmKind: number;
   private readonly idleKind: number;
-  /** Exponentially weighted mean of recent gaps between admissions, and the last admission (for predictedWait). */
-  private admitGap = 0;
-  private lastAdmit = 0;
   private readonly servedTokensByClass: number[] = [];
   /** Slot lifecycle beyond up/down: billed now, not provisioned, provisioning, drained by the autoscaler; and each slot's event generation. */
-  private readonly billed: boolean[];
   private readonly gone: boolean[];
   private readonly provisioning: boolean[];
   private readonly scaledDown: boolean[];
@@ -133,7 +125,6 @@ export class LlmFleet implements Backend, ReplicaSink {
   ) {
     this.name = opts.name;
     const sim = ctx.sim;
-    this.queueLevel = new TimeWeightedLevel(ctx.window.from, ctx.window.to);
     const wakeKind = sim.register((index, gen, now) => this.replicas[index]!.wake(gen, now));
     const a = opts.autoscale;
     const slots = a ? Math.max(a.max, opts.replicas) : opts.replicas;
@@ -142,16 +133,14 @@ export class LlmFleet implements Backend, ReplicaSink {
       (_, index) =>
         new LlmReplica(sim, ctx.table, this, { index, stepTime: opts.stepTime, kvBlocks: opts.kvBlocks, limits: opts.limits, queueTimeout: opts.queueTimeout, window: ctx.window }, wakeKind),
     );
+    // Replica i takes new requests while it is up and not draining.
+    this.dispatcher = new Dispatcher(this.replicas, (i) => !this.draining[i] && !this.replicas[i]!.isDown, ctx.table, ctx.window);
     this.placement = opts.pools ? placeReplicas(slots, opts.pools) : Array.from({ length: slots }, () => 'onDemand' as const);
     // Reserved replicas are always on; an autoscaled fleet starts with at least them.
     const reserved = this.placement.filter((pool) => pool === 'reserved').length;
     const initial = a ? Math.min(slots, Math.max(opts.replicas, reserved)) : opts.replicas;
     this.draining = this.replicas.map(() => false);
-    this.upSince = this.replicas.map(() => 0);
-    this.upSeconds = this.replicas.map(() => 0);
-    this.months = monthsOf(ctx.window.from, ctx.window.to);
-    this.upSecondsByMonth = this.replicas.map(() => []);
-    this.billed = this.replicas.map((_, i) => i < initial);
+    this.meter = new SlotMeter(slots, initial, ctx.window, monthsOf(ctx.window.from, ctx.window.to));
     this.gone = this.replicas.map((_, i) => i >= initial);
     this.provisioning = this.replicas.map(() => false);
     this.scaledDown = this.replicas.map(() => false);
@@ -184,7 +173,7 @@ export class LlmFleet implements Backend, ReplicaSink {
   }
 
   get outstanding(): number {
-    let n = this.holding.length;
+    let n = this.dispatcher.holding.length;
     for (const r of this.replicas) n += r.outstanding;
     return n;
   }
@@ -193,7 +182,7 @@ export class LlmFleet implements Backend, ReplicaSink {
   private warm(now: number): void {
     this.endpointState = WARM;
     for (const r of this.replicas) r.restore(now);
-    this.releaseHolding(now);
+    this.dispatcher.releaseHolding(now);
   }
 
   private idleCheck(gen: number, now: number): void {
@@ -211,7 +200,7 @@ export class LlmFleet implements Backend, ReplicaSink {
       const billed = Math.ceil(seconds / m.billingIncrement - 1e-9) * m.billingIncrement;
       this.warmBilledSeconds += billed;
       // A warm period is billed in the month it began.
-      const k = monthOf(this.months, Math.max(this.warmSince, this.ctx.window.from));
+      const k = monthOf(this.meter.months, Math.max(this.warmSince, this.ctx.window.from));
       this.warmSecondsByMonth[k] = (this.warmSecondsByMonth[k] ?? 0) + billed;
     }
   }
@@ -249,7 +238,7 @@ export class LlmFleet implements Backend, ReplicaSink {
     const ids = replica.evict(now);
     ids.forEach((id, k) => {
       if (k < running && f.inFlight === 'fail') this.ctx.sink.failed(id, now, 'errored');
-      else this.dispatch(id, now);
+      else this.dispatcher.dispatch(id, now);
     });
     this.ctx.sim.schedule(now - f.mttr * Math.log(1 - this.opts.failureRng!()), this.repairKind, index, this.slotGen[index]);
   }
@@ -258,7 +247,7 @@ export class LlmFleet implements Backend, ReplicaSink {
     this.failed[index] = false;
     this.draining[index] = false;
     this.replicas[index]!.restore(now);
-    this.releaseHolding(now);
+    this.dispatcher.releaseHolding(now);
     this.scheduleFailure(index, now);
     this.maybeIdle(now);
   }
@@ -280,33 +269,16 @@ export class LlmFleet implements Backend, ReplicaSink {
   }
 
   private evict(index: number, now: number): void {
-    this.stopBilling(index, now);
-    for (const id of this.replicas[index]!.evict(now)) this.dispatch(id, now);
+    this.meter.stop(index, now);
+    for (const id of this.replicas[index]!.evict(now)) this.dispatcher.dispatch(id, now);
     this.ctx.sim.schedule(now + (this.opts.pools?.spot?.replacementDelay ?? 0), this.restoreKind, index, this.slotGen[index]);
-  }
-
-  private stopBilling(index: number, now: number): void {
-    if (!this.billed[index]) return;
-    this.accrue(index, now);
-    this.billed[index] = false;
-  }
-
-  /** Adds a slot's billed time since `upSince` up to `end`, over the window and per month. */
-  private accrue(index: number, end: number): void {
-    this.upSeconds[index]! += overlap(this.upSince[index]!, end, this.ctx.window.from, this.ctx.window.to);
-    addByMonth(this.months, this.upSince[index]!, end, this.upSecondsByMonth[index]!);
-  }
-
-  private startBilling(index: number, now: number): void {
-    this.billed[index] = true;
-    this.upSince[index] = now;
   }
 
   private restore(index: number, now: number): void {
     this.draining[index] = false;
-    this.startBilling(index, now);
+    this.meter.start(index, now);
     this.replicas[index]!.restore(now);
-    this.releaseHolding(now);
+    this.dispatcher.releaseHolding(now);
     this.schedulePreemption(index, now);
   }
 
@@ -371,7 +343,7 @@ export class LlmFleet implements Backend, ReplicaSink {
       }
       this.gone[i] = false;
       this.provisioning[i] = true;
-      this.startBilling(i, now);
+      this.meter.start(i, now);
       if (now >= this.ctx.window.from) this.scaleUps++;
       this.ctx.sim.schedule(now + Math.max(0, a.provisioning()), this.readyKind, i, this.slotGen[i]);
     }
@@ -382,7 +354,7 @@ export class LlmFleet implements Backend, ReplicaSink {
     this.provisioning[index] = false;
     this.draining[index] = false;
     this.replicas[index]!.restore(now);
-    this.releaseHolding(now);
+    this.dispatcher.releaseHolding(now);
     if (this.placement[index] === 'spot') this.schedulePreemption(index, now);
     this.scheduleFailure(index, now);
   }
@@ -420,77 +392,33 @@ export class LlmFleet implements Backend, ReplicaSink {
       this.scaledDown[index] = false;
       this.scaledDownCount--;
     }
-    this.stopBilling(index, now);
+    this.meter.stop(index, now);
     this.gone[index] = true;
     this.draining[index] = true;
     this.failed[index] = false;
     this.slotGen[index]!++;
     const r = this.replicas[index]!;
     const held = r.isDown ? [] : r.evict(now);
-    for (const id of held) this.dispatch(id, now);
-  }
-
-  /** Dispatches every held request now that some replica takes requests again. */
-  private releaseHolding(now: number): void {
-    while (this.holding.length > 0) {
-      const id = this.holding.popFront();
-      this.onQueueChange(-1, now, this.ctx.table.lowPriority[id] === 1);
-      this.dispatch(id, now);
-    }
-  }
-
-  /** Sends a request to the least-loaded replica that takes requests, or holds it. */
-  private dispatch(id: ReqId, now: number): void {
-    let best: LlmReplica | undefined;
-    for (let i = 0; i < this.replicas.length; i++) {
-      const r = this.replicas[i]!;
-      if (this.draining[i] || r.isDown) continue;
-      if (best === undefined || r.outstanding < best.outstanding) best = r;
-    }
-    if (best) best.enqueue(id, now);
-    else {
-      this.holding.pushBack(id);
-      this.onQueueChange(1, now, this.ctx.table.lowPriority[id] === 1);
-    }
-  }
-
-  /** Replicas that take new requests now (not draining, not down). */
-  private upReplicas(): number {
-    let n = 0;
-    for (let i = 0; i < this.replicas.length; i++) if (!this.draining[i] && !this.replicas[i]!.isDown) n++;
-    return n;
+    for (const id of held) this.dispatcher.dispatch(id, now);
   }
 
   refusal(inputTokens: number, outputTokens: number): Refusal | undefined {
     if (inputTokens + outputTokens > this.opts.maxRequestTokens) return 'tooLong';
-    if (this.opts.queueCapacity !== undefined && this.queued >= this.opts.queueCapacity) {
+    if (this.opts.queueCapacity !== undefined && this.dispatcher.queued >= this.opts.queueCapacity) {
       // A full waiting room with nothing up to drain it is a capacity outage, not a busy queue.
-      return this.upReplicas() === 0 && !this.opts.managed ? 'unavailable' : 'queueFull';
+      return this.dispatcher.upReplicas() === 0 && !this.opts.managed ? 'unavailable' : 'queueFull';
     }
     return undefined;
   }
 
-  /**
-   * Zero when the least-loaded replica that is up has room in its batch and nothing queued;
-   * else the requests waiting (and this one) times the recent gap between admissions: how
-   * long the fleet takes to work through its queue at the pace it admits.
-   */
   predictedWait(): number {
-    let best: LlmReplica | undefined;
-    for (let i = 0; i < this.replicas.length; i++) {
-      const r = this.replicas[i]!;
-      if (this.draining[i] || r.isDown) continue;
-      if (best === undefined || r.outstanding < best.outstanding) best = r;
-    }
-    if (best && best.queued === 0 && best.runningCount < this.opts.limits.maxNumSeqs) return 0;
-    if (!best) return Infinity;
-    return (this.queued + 1) * this.admitGap;
+    return this.dispatcher.predictedWait(this.opts.limits.maxNumSeqs);
   }
 
   sample(): BackendSample {
     let serving = 0;
     let provisioning = 0;
-    let waiting = this.holding.length;
+    let waiting = this.dispatcher.holding.length;
     let running = 0;
     let busy = 0;
     let kv = 0;
@@ -503,7 +431,7 @@ export class LlmFleet implements Backend, ReplicaSink {
       if (this.provisioning[i]) provisioning++;
       if (managed) {
         if (this.endpointState !== COLD) billedGpus.managed += gpusPerReplica;
-      } else if (this.billed[i] && this.placement[i] !== 'reserved') billedGpus[this.placement[i]!] += gpusPerReplica;
+      } else if (this.meter.billed[i] && this.placement[i] !== 'reserved') billedGpus[this.placement[i]!] += gpusPerReplica;
       if (this.draining[i] || r.isDown) continue;
       serving++;
       running += r.runningCount;
@@ -521,7 +449,7 @@ export class LlmFleet implements Backend, ReplicaSink {
       const ready = this.endpointState === STARTING ? this.warmAt : now + this.opts.managed.coldStart;
       return ready - now <= patience;
     }
-    return this.upReplicas() > 0;
+    return this.dispatcher.upReplicas() > 0;
   }
 
   submit(id: ReqId, now: number): void {
@@ -545,12 +473,11 @@ export class LlmFleet implements Backend, ReplicaSink {
         this.ctx.sim.schedule(this.warmAt, this.warmKind);
       }
     }
-    this.dispatch(id, now);
+    this.dispatcher.dispatch(id, now);
   }
 
   onAdmit(id: ReqId, now: number): void {
-    this.admitGap += 0.1 * (now - this.lastAdmit - this.admitGap);
-    this.lastAdmit = now;
+    this.dispatcher.onAdmit(now);
     this.ctx.sink.started(id, now);
   }
 
@@ -584,7 +511,7 @@ export class LlmFleet implements Backend, ReplicaSink {
   }
 
   onTimeout(id: ReqId, deadline: number, now: number, reason: 'timedOut' | 'deadlineMissed' = 'timedOut'): void {
-    if (reason === 'timedOut') this.queueLevel.retract(deadline, now, 1);
+    if (reason === 'timedOut') this.dispatcher.queueLevel.retract(deadline, now, 1);
     this.ctx.sink.failed(id, deadline, reason);
     this.maybeIdle(now);
   }
@@ -603,11 +530,8 @@ export class LlmFleet implements Backend, ReplicaSink {
     return this.completed / (saturation * provisionedSeconds);
   }
 
-  /** Interactive requests waiting count toward the queue's capacity and length; batch work does not. */
   onQueueChange(delta: number, now: number, batch = false): void {
-    if (batch) return;
-    this.queued += delta;
-    this.queueLevel.set(now, this.queued);
+    this.dispatcher.onQueueChange(delta, now, batch);
   }
 
   end(horizon: number): BackendReport {
@@ -618,10 +542,8 @@ export class LlmFleet implements Backend, ReplicaSink {
     let batchArea = 0;
     let kvArea = 0;
     const replicaUtilization: number[] = [];
-    for (let i = 0; i < this.holding.length; i++) if (this.counts(this.holding.at(i))) inFlight++;
-    this.replicas.forEach((_, i) => {
-      if (this.billed[i]) this.accrue(i, horizon);
-    });
+    for (let i = 0; i < this.dispatcher.holding.length; i++) if (this.counts(this.dispatcher.holding.at(i))) inFlight++;
+    this.meter.close(horizon);
     for (const r of this.replicas) {
       r.end(horizon);
       r.forEachInFlight((id) => {
@@ -636,7 +558,7 @@ export class LlmFleet implements Backend, ReplicaSink {
     let gpu: GpuMeter[] = [];
     let gpusPerReplica = 1;
     // Replica-seconds provisioned over the window: what capacity utilization divides by.
-    let provisionedSeconds = this.upSeconds.reduce((a, x) => a + x, 0);
+    let provisionedSeconds = this.meter.provisionedSeconds();
     if (managed) {
       if (this.endpointState !== COLD) this.closeWarmPeriod(horizon);
       gpusPerReplica = managed.gpusPerReplica;
@@ -645,19 +567,19 @@ export class LlmFleet implements Backend, ReplicaSink {
       if (gpuSeconds > 0) gpu = [{ pool: 'managed', gpu: managed.gpu, gpuSeconds }];
     } else if (this.opts.pools) {
       gpusPerReplica = this.opts.pools.gpusPerReplica;
-      gpu = poolMeters(this.opts.pools, this.placement, this.upSeconds, width);
+      gpu = this.meter.meters(this.opts.pools, this.placement);
     }
     // Busy time is over the replicas a fixed fleet has; an autoscaled one's over its provisioned time.
     const replicaSeconds = this.autoscaler ? provisionedSeconds : width * this.replicas.length;
     const byMonth =
-      this.months.count > 1
-        ? Array.from({ length: this.months.count }, (_, k) => {
+      this.meter.months.count > 1
+        ? Array.from({ length: this.meter.months.count }, (_, k) => {
             if (managed) {
               const gpuSeconds = (this.warmSecondsByMonth[k] ?? 0) * this.replicas.length * managed.gpusPerReplica;
               return { gpu: gpuSeconds > 0 ? [{ pool: 'managed' as const, gpu: managed.gpu, gpuSeconds }] : [], apiTokens: undefined };
             }
             const pools = this.opts.pools;
-            return { gpu: pools ? poolMeters(pools, this.placement, this.upSecondsByMonth.map((m) => m[k] ?? 0), monthSeconds(this.months, k)) : [], apiTokens: undefined };
+            return { gpu: pools ? this.meter.monthMeters(pools, this.placement, k) : [], apiTokens: undefined };
           })
         : undefined;
     return {
@@ -668,7 +590,7 @@ export class LlmFleet implements Backend, ReplicaSink {
         utilization: replicaSeconds > 0 ? busy / replicaSeconds : NaN,
         capacityUtilization: this.capacityUtilization(provisionedSeconds),
         replicaUtilization,
-        queueLength: this.queueLevel.average(),
+        queueLength: this.dispatcher.queueLevel.average(),
         inSystem: NaN,
         meanBatch: busy > 0 ? batchArea / busy : NaN,
         kvOccupancy: replicaSeconds > 0 ? kvArea / (replicaSeconds * this.opts.kvBlocks) : NaN,
