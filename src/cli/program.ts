@@ -12,7 +12,7 @@ import { resolveCosts } from '../cost/index.js';
 import { availableParallelism } from 'node:os';
 import { BUILT_IN_API_CATALOG, parseLiteLlmCatalog, PriceCatalogError, searchApiPrices, type ApiPriceCatalog } from '../catalog/index.js';
 import { renderPrices } from './prices-table.js';
-import { InputError, nearest, parseScenario, type Scenario } from '../scenario/index.js';
+import { InputError, nearest, parseScenario, scenarioJsonSchema, type Scenario } from '../scenario/index.js';
 import { statSync } from 'node:fs';
 import { defaultScenarioPath, packageRoot, processIo, readInputFile, type CliIo } from './io.js';
 import { renderPerf, runPerf, type PerfCommandOptions } from './perf-command.js';
@@ -193,6 +193,13 @@ function buildProgram(io: CliIo): Command {
         writeFileSync(opts.out, text);
         io.stdout(`wrote ${opts.out}\n`);
       } else io.stdout(text);
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of scenario files (generated from the grammar; editors use it to complete and check them)')
+    .action(() => {
+      io.stdout(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
     });
 
   program

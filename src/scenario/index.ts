@@ -8,3 +8,4 @@ export * from './parse.js';
 export * from './errors.js';
 export * from './duration.js';
 export * from './uncertain.js';
+export * from './json-schema.js';
