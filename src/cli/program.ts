@@ -3,18 +3,17 @@
  * code, and prints; this is the only place that maps errors to exit codes:
  * 0 ok, 1 the run failed, 2 bad input (with a message naming what was wrong, no stack).
  */
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { assertDeployable, capsimVersion, runScenarioParallel, scenarioWarnings, summarizeRuns, type PlanRunResult } from '../experiment/index.js';
+import { capsimVersion, defaultScenarioPath, loadPriceCatalog, loadScenarioFile, runScenarioParallel, scenarioWarnings, summarizeRuns, type PlanRunResult } from '../experiment/index.js';
 import { resolveCosts } from '../cost/index.js';
 import { availableParallelism } from 'node:os';
-import { BUILT_IN_API_CATALOG, parseLiteLlmCatalog, PriceCatalogError, searchApiPrices, type ApiPriceCatalog } from '../catalog/index.js';
+import { searchApiPrices } from '../catalog/index.js';
 import { renderPrices } from './prices-table.js';
-import { InputError, nearest, parseScenario, scenarioJsonSchema, type Scenario } from '../scenario/index.js';
-import { statSync } from 'node:fs';
-import { defaultScenarioPath, packageRoot, processIo, readInputFile, type CliIo } from './io.js';
+import { InputError, nearest, scenarioJsonSchema, type Scenario } from '../scenario/index.js';
+import { processIo, type CliIo } from './io.js';
 import { renderPerf, runPerf, type PerfCommandOptions } from './perf-command.js';
 import { readTraceSummary, renderFittedScenario, renderTraceStats, type TraceCommandOptions } from './trace-command.js';
 import { TraceError, type TraceFormat } from '../workload/index.js';
@@ -43,36 +42,9 @@ function nonNegativeInt(name: string) {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-/** The built-in API price table, or a LiteLLM catalog file. */
-export function loadPriceCatalog(file: string | undefined): ApiPriceCatalog {
-  if (file === undefined) return BUILT_IN_API_CATALOG;
-  const text = readInputFile(file, 'price catalog');
-  try {
-    return parseLiteLlmCatalog(text, file, statSync(file).mtime.toISOString().slice(0, 10));
-  } catch (error) {
-    if (error instanceof PriceCatalogError) throw new InputError(error.message);
-    throw error;
-  }
-}
-
-/**
- * Reads and validates a scenario file, or the built-in default when none is named. A
- * replayed trace's path is relative to the scenario file's folder (the scenario's
- * `context.baseDir`); it must be there.
- */
+/** Reads and validates a scenario file, or the built-in default when none is named. */
 export function loadScenario(file: string | undefined, overrides: readonly string[]): { scenario: Scenario; source: string } {
-  const source = file ?? defaultScenarioPath();
-  const text = readInputFile(source, 'scenario file');
-  const name = file ?? 'the built-in default scenario';
-  const baseDir = file === undefined ? packageRoot() : dirname(resolve(file));
-  const scenario = parseScenario(text, name, { overrides, baseDir });
-  const trace = scenario.workload.trace;
-  if (trace) {
-    const path = isAbsolute(trace.file) ? trace.file : join(baseDir, trace.file);
-    if (!existsSync(path)) throw new InputError(`workload.trace.file: cannot read ${trace.file} (looked for ${path}): no such file.`);
-  }
-  assertDeployable(scenario, name);
-  return { scenario, source };
+  return { scenario: loadScenarioFile(file, overrides), source: file ?? defaultScenarioPath() };
 }
 
 /** `--skip-bad-rows` sets the trace's skipBadRows; a synthetic workload has no rows to skip. */

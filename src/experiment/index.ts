@@ -9,3 +9,4 @@ export * from './run-cell.js';
 export * from './summary.js';
 export * from './checks.js';
 export * from './version.js';
+export * from './files.js';
