@@ -13,10 +13,10 @@
  * is away, unbilled, until its replacement is serving. While no replica can take
  * requests, they wait in the fleet's holding queue.
  *
- * A managed endpoint (`managed` options) starts cold: the first request starts every
- * replica, which serves after the cold start; once the fleet has held no request for the
- * idle timeout it scales to zero again. Each warm period is billed per GPU-second,
- * rounded up to the billing increment.
+ * A managed endpoint (`managed` options) starts cold, every slot gone: the first request
+ * provisions every replica (billed from then), which serves after the cold start; once the
+ * fleet has held no request for the idle timeout, every replica goes again (scale to zero).
+ * Each warm period is billed per GPU-second, rounded up to the billing increment.
  *
  * Each replica slot goes through one lifecycle: gone (not provisioned) → provisioning
  * (billed, serves nothing) → active → draining (takes no new request, finishes what it
@@ -28,7 +28,7 @@
  * slot carry its generation, so those of a slot that has since gone are ignored.
  */
 import { type Backend, type BackendContext, type BackendReport, type BackendSample, type GpuMeter, type Refusal, type ReqId } from '../backend/index.js';
-import { monthOf, monthsOf, overlap } from '../metrics/index.js';
+import { monthsOf } from '../metrics/index.js';
 import type { Rng } from '../random/index.js';
 import { LlmReplica, runOffline, type ReplicaSink, type SchedulerLimits, type StepTimeModel } from '../serving/index.js';
 import { Autoscaler, type AutoscalePolicy } from './autoscaler.js';
@@ -80,8 +80,6 @@ export class LlmFleet implements Backend, ReplicaSink {
   /** A replica stops taking new requests from its preemption notice until it is back. */
   private readonly draining: boolean[];
   private readonly meter: SlotMeter;
-  /** A managed endpoint's warm seconds billed, per month of the window. */
-  private readonly warmSecondsByMonth: number[] = [];
   private spotPreemptions = 0;
   /** A failed replica is down until repaired, and billed all the while (it is not given back). */
   private readonly failed: boolean[];
@@ -92,11 +90,9 @@ export class LlmFleet implements Backend, ReplicaSink {
   private readonly evictKind: number;
   private readonly restoreKind: number;
   private endpointState = WARM;
-  private warmSince = 0;
   /** When a starting endpoint will be warm. */
   private warmAt = 0;
   private idleGen = 0;
-  private warmBilledSeconds = 0;
   private coldStarts = 0;
   private readonly warmKind: number;
   private readonly idleKind: number;
@@ -140,7 +136,9 @@ export class LlmFleet implements Backend, ReplicaSink {
     const reserved = this.placement.filter((pool) => pool === 'reserved').length;
     const initial = a ? Math.min(slots, Math.max(opts.replicas, reserved)) : opts.replicas;
     this.draining = this.replicas.map(() => false);
-    this.meter = new SlotMeter(slots, initial, ctx.window, monthsOf(ctx.window.from, ctx.window.to));
+    // A managed endpoint starts scaled to zero: every slot gone, nothing billed.
+    const billedAtStart = opts.managed ? 0 : initial;
+    this.meter = new SlotMeter(slots, billedAtStart, ctx.window, monthsOf(ctx.window.from, ctx.window.to), opts.managed?.billingIncrement);
     this.gone = this.replicas.map((_, i) => i >= initial);
     this.provisioning = this.replicas.map(() => false);
     this.scaledDown = this.replicas.map(() => false);
@@ -164,7 +162,11 @@ export class LlmFleet implements Backend, ReplicaSink {
     this.idleKind = sim.register((_i, gen, now) => this.idleCheck(gen, now));
     if (opts.managed) {
       this.endpointState = COLD;
-      for (const r of this.replicas) r.evict(0);
+      for (let i = 0; i < slots; i++) {
+        this.replicas[i]!.evict(0);
+        this.gone[i] = true;
+        this.draining[i] = true;
+      }
     }
   }
 
@@ -178,32 +180,25 @@ export class LlmFleet implements Backend, ReplicaSink {
     return n;
   }
 
-  /** Managed endpoint: the cold start is over; every replica takes requests. */
+  /** Managed endpoint: the cold start is over; every replica is active. */
   private warm(now: number): void {
     this.endpointState = WARM;
-    for (const r of this.replicas) r.restore(now);
+    for (let i = 0; i < this.replicas.length; i++) {
+      this.provisioning[i] = false;
+      this.draining[i] = false;
+      this.replicas[i]!.restore(now);
+    }
     this.dispatcher.releaseHolding(now);
   }
 
+  /** Managed endpoint: idle for the idle timeout, every replica goes (scale to zero). */
   private idleCheck(gen: number, now: number): void {
     if (gen !== this.idleGen || this.endpointState !== WARM || this.outstanding > 0) return;
-    this.closeWarmPeriod(now);
     this.endpointState = COLD;
-    for (const r of this.replicas) r.evict(now);
+    for (let i = 0; i < this.replicas.length; i++) this.goGone(i, now);
   }
 
-  /** Bills a warm period [warmSince, end], clipped to the window and rounded up to the increment. */
-  private closeWarmPeriod(end: number): void {
-    const m = this.opts.managed!;
-    const seconds = overlap(this.warmSince, end, this.ctx.window.from, this.ctx.window.to);
-    if (seconds > 0) {
-      const billed = Math.ceil(seconds / m.billingIncrement - 1e-9) * m.billingIncrement;
-      this.warmBilledSeconds += billed;
-      // A warm period is billed in the month it began.
-      const k = monthOf(this.meter.months, Math.max(this.warmSince, this.ctx.window.from));
-      this.warmSecondsByMonth[k] = (this.warmSecondsByMonth[k] ?? 0) + billed;
-    }
-  }
+
 
   private schedulePreemption(index: number, now: number): void {
     const hazard = this.opts.pools?.spot?.preemptionsPerHour ?? 0;
@@ -429,9 +424,10 @@ export class LlmFleet implements Backend, ReplicaSink {
       const r = this.replicas[i]!;
       waiting += r.queued + r.batchWaiting.length;
       if (this.provisioning[i]) provisioning++;
-      if (managed) {
-        if (this.endpointState !== COLD) billedGpus.managed += gpusPerReplica;
-      } else if (this.meter.billed[i] && this.placement[i] !== 'reserved') billedGpus[this.placement[i]!] += gpusPerReplica;
+      if (this.meter.billed[i]) {
+        const pool = managed ? 'managed' : this.placement[i]!;
+        if (pool !== 'reserved') billedGpus[pool] += gpusPerReplica;
+      }
       if (this.draining[i] || r.isDown) continue;
       serving++;
       running += r.runningCount;
@@ -466,8 +462,13 @@ export class LlmFleet implements Backend, ReplicaSink {
     if (managed) {
       this.idleGen++;
       if (this.endpointState === COLD) {
+        // A cold start: every replica provisions (billed from now) and serves after it.
         this.endpointState = STARTING;
-        this.warmSince = now;
+        for (let i = 0; i < this.replicas.length; i++) {
+          this.gone[i] = false;
+          this.provisioning[i] = true;
+          this.meter.start(i, now);
+        }
         if (now >= this.ctx.window.from) this.coldStarts++;
         this.warmAt = now + managed.coldStart;
         this.ctx.sim.schedule(this.warmAt, this.warmKind);
@@ -560,10 +561,8 @@ export class LlmFleet implements Backend, ReplicaSink {
     // Replica-seconds provisioned over the window: what capacity utilization divides by.
     let provisionedSeconds = this.meter.provisionedSeconds();
     if (managed) {
-      if (this.endpointState !== COLD) this.closeWarmPeriod(horizon);
       gpusPerReplica = managed.gpusPerReplica;
-      const gpuSeconds = this.warmBilledSeconds * this.replicas.length * managed.gpusPerReplica;
-      provisionedSeconds = this.warmBilledSeconds * this.replicas.length;
+      const gpuSeconds = provisionedSeconds * managed.gpusPerReplica;
       if (gpuSeconds > 0) gpu = [{ pool: 'managed', gpu: managed.gpu, gpuSeconds }];
     } else if (this.opts.pools) {
       gpusPerReplica = this.opts.pools.gpusPerReplica;
@@ -575,7 +574,7 @@ export class LlmFleet implements Backend, ReplicaSink {
       this.meter.months.count > 1
         ? Array.from({ length: this.meter.months.count }, (_, k) => {
             if (managed) {
-              const gpuSeconds = (this.warmSecondsByMonth[k] ?? 0) * this.replicas.length * managed.gpusPerReplica;
+              const gpuSeconds = this.meter.monthSeconds(k) * managed.gpusPerReplica;
               return { gpu: gpuSeconds > 0 ? [{ pool: 'managed' as const, gpu: managed.gpu, gpuSeconds }] : [], apiTokens: undefined };
             }
             const pools = this.opts.pools;

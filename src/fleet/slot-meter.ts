@@ -2,9 +2,11 @@
  * What a fleet's replica slots are billed for: each slot accrues GPU time while it is
  * billed (provisioning, active, draining, failed; not while preempted or gone), over the
  * measurement window and per 730-hour month, and turns that into pool meters for cost/.
+ * A managed endpoint bills each period a slot is up rounded up to its billing increment,
+ * in the month the period began.
  */
 import type { GpuMeter } from '../backend/index.js';
-import { addByMonth, monthSeconds, overlap, type Months } from '../metrics/index.js';
+import { addByMonth, monthOf, monthSeconds, overlap, type Months } from '../metrics/index.js';
 import { poolMeters, type FleetPools, type PoolName } from './pools.js';
 
 export class SlotMeter {
@@ -19,6 +21,8 @@ export class SlotMeter {
     initiallyBilled: number,
     private readonly window: { readonly from: number; readonly to: number },
     readonly months: Months,
+    /** Round each billed period up to this many seconds (managed endpoints). */
+    private readonly increment?: number | undefined,
   ) {
     this.billed = Array.from({ length: slots }, (_, i) => i < initiallyBilled);
     this.since = Array.from({ length: slots }, () => 0);
@@ -43,8 +47,23 @@ export class SlotMeter {
   }
 
   private accrue(slot: number, end: number): void {
-    this.seconds[slot]! += overlap(this.since[slot]!, end, this.window.from, this.window.to);
-    addByMonth(this.months, this.since[slot]!, end, this.secondsByMonth[slot]!);
+    const seconds = overlap(this.since[slot]!, end, this.window.from, this.window.to);
+    const inc = this.increment;
+    if (inc === undefined) {
+      this.seconds[slot]! += seconds;
+      addByMonth(this.months, this.since[slot]!, end, this.secondsByMonth[slot]!);
+    } else if (seconds > 0) {
+      const billed = Math.ceil(seconds / inc - 1e-9) * inc;
+      this.seconds[slot]! += billed;
+      const k = monthOf(this.months, Math.max(this.since[slot]!, this.window.from));
+      const byMonth = this.secondsByMonth[slot]!;
+      byMonth[k] = (byMonth[k] ?? 0) + billed;
+    }
+  }
+
+  /** Replica-seconds billed in month k (after `close`). */
+  monthSeconds(k: number): number {
+    return this.secondsByMonth.reduce((a, m) => a + (m[k] ?? 0), 0);
   }
 
   /** Replica-seconds billed over the window (after `close`). */

@@ -221,7 +221,7 @@ export class PlanRuntime {
       }
       firstRefusal ??= refusal;
     }
-    this.fail(id, now, firstRefusal!);
+    this.fail(id, firstRefusal!);
   }
 
   private submit(id: ReqId, b: number, now: number): void {
@@ -239,8 +239,8 @@ export class PlanRuntime {
     this.backends[b]!.submit(id, now);
   }
 
-  /** A failure the plan records (not at a backend, or with nowhere else to go). */
-  private fail(id: ReqId, at: number, reason: FailureReason): void {
+  /** A failure the plan records (not at a backend, or with nowhere else to go). The recorder counts it by the request's arrival. */
+  private fail(id: ReqId, reason: FailureReason): void {
     const t = this.table;
     this.holder[id] = NOBODY;
     this.recorder.onFailure(t.arrival[id]!, reason, t.classId[id]!);
@@ -295,9 +295,9 @@ export class PlanRuntime {
       target = rule.fallback!;
       refusal = this.backends[target]!.refusal(t.prompt[id]!, t.output[id]!);
     }
-    if (refusal !== undefined) this.fail(id, now, refusal);
+    if (refusal !== undefined) this.fail(id, refusal);
     // A sensitive request does not wait for own capacity that is not there.
-    else if (this.sensitive(id) && !this.backends[target]!.available(now, Infinity)) this.fail(id, now, 'unavailable');
+    else if (this.sensitive(id) && !this.backends[target]!.available(now, Infinity)) this.fail(id, 'unavailable');
     else this.submit(id, target, now);
   }
 
@@ -343,7 +343,7 @@ export class PlanRuntime {
         if (this.misrouted(id, b)) {
           if (counted) this.routing!.misroutes++;
           if (this.router!.classifier!.onMisroute === 'fail') {
-            this.fail(id, now, 'misrouted');
+            this.fail(id, 'misrouted');
             return;
           }
           // Escalate: the answer did not do; ask the backend the request's true label routes to.
@@ -371,11 +371,11 @@ export class PlanRuntime {
           this.holder[id] = NOBODY;
           const f = rule.fallback!;
           const refusal = this.backends[f]!.refusal(t.prompt[id]!, t.output[id]!);
-          if (refusal !== undefined) this.fail(id, at, refusal);
+          if (refusal !== undefined) this.fail(id, refusal);
           else this.submit(id, f, this.opts.sim.now);
           return;
         }
-        this.fail(id, at, reason);
+        this.fail(id, reason);
       },
     };
   }
