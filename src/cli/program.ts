@@ -3,7 +3,7 @@
  * code, and prints; this is the only place that maps errors to exit codes:
  * 0 ok, 1 the run failed, 2 bad input (with a message naming what was wrong, no stack).
  */
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
@@ -47,6 +47,50 @@ export function loadScenario(file: string | undefined, overrides: readonly strin
   return { scenario: loadScenarioFile(file, overrides), source: file ?? defaultScenarioPath() };
 }
 
+/**
+ * Creates a folder and its missing parents one at a time. (Node's recursive mkdir never
+ * returns under /proc, where mkdir answers ENOENT for a folder it just made; one level at a
+ * time, the error comes back.)
+ */
+function makeFolder(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeFolder(parent);
+  mkdirSync(dir);
+}
+
+/** A folder results can be written to: created if missing; a file there, or no permission, is bad input. */
+function writableFolder(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError(`--out ${dir}: it is a file, not a folder.`);
+  makeFolder(dir);
+  accessSync(dir, constants.W_OK);
+}
+
+/** A file that can be written: its folder created, the file opened for writing now (so the run's result is not lost later). */
+function writableFile(path: string): void {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError(`${path} is a folder, not a file to write.`);
+  makeFolder(dirname(path));
+  closeSync(openSync(path, 'a'));
+}
+
+/** What an operating-system error (a file that cannot be read or written) means, in words; undefined for other errors. */
+export function systemErrorMessage(error: unknown): string | undefined {
+  const e = error as NodeJS.ErrnoException;
+  if (typeof e?.code !== 'string' || typeof e.syscall !== 'string') return undefined;
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or folder',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'it is a folder',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EEXIST: 'a file is in the way',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'the file system is read-only',
+    EMFILE: 'too many open files',
+  };
+  return `cannot ${e.syscall} ${e.path ?? ''}: ${words[e.code] ?? e.code}.`.replace('  ', ' ');
+}
+
 /** `--skip-bad-rows` sets the trace's skipBadRows; a synthetic workload has no rows to skip. */
 function skipBadRowsOverride(file: string | undefined, overrides: readonly string[], skip: boolean | undefined): string[] {
   if (!skip) return [];
@@ -86,8 +130,10 @@ function buildProgram(io: CliIo): Command {
       // With --out, every finished cell is appended to cells.jsonl at once, so an interrupted
       // run keeps what it computed; results.json is written when all cells are done.
       let cellsFile: number | undefined;
+      // Where results go is checked before the run, so a bad path costs nothing.
+      if (opts.report) writableFile(opts.report);
       if (opts.out) {
-        mkdirSync(opts.out, { recursive: true });
+        writableFolder(opts.out);
         cellsFile = openSync(join(opts.out, 'cells.jsonl'), 'w');
       }
       const runs = await runScenarioParallel(scenario, opts.workers ?? availableParallelism(), {
@@ -110,7 +156,7 @@ function buildProgram(io: CliIo): Command {
       if (reports.length > 0) {
         const html = renderReportHtml(summary);
         for (const path of reports) {
-          if (dirname(path) !== '.') mkdirSync(dirname(path), { recursive: true });
+          makeFolder(dirname(path));
           writeFileSync(path, html);
         }
       }
@@ -160,6 +206,7 @@ function buildProgram(io: CliIo): Command {
     .option('--format <f>', 'azure or mooncake (default: by file extension)', formatOption)
     .option('--skip-bad-rows', 'count and skip malformed rows instead of stopping')
     .action((file: string, opts: TraceCommandOptions & { out?: string }) => {
+      if (opts.out) writableFile(opts.out);
       const text = renderFittedScenario(file, readTraceSummary(file, opts));
       if (opts.out) {
         writeFileSync(opts.out, text);
@@ -228,6 +275,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     }
     if (error instanceof InputError || error instanceof TraceError) {
       io.stderr(`capsim: ${error.message}${error instanceof TraceError ? '.' : ''}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    // The environment (a path that cannot be written, a full disk) is bad input too.
+    const system = systemErrorMessage(error);
+    if (system) {
+      io.stderr(`capsim: ${system}\n`);
       return EXIT_BAD_INPUT;
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -4,7 +4,7 @@
  * problem becomes a `FieldProblem` naming the field's path, its value and what was
  * expected. Pure: reading files is the caller's job.
  */
-import { parseDocument, parse as parseYamlValue } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { closest, InputError, ScenarioError, type FieldProblem } from './errors.js';
 import { distribution as distributionSchema, scenario as scenarioSchema, type Scenario, type ScenarioSpec } from './schema.js';
@@ -36,9 +36,34 @@ export function parseScenarioText(text: string, source: string): unknown {
     const what = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
     throw new InputError(`${source} is not valid YAML or JSON: at ${where}: ${what}.`);
   }
-  const value = doc.toJS();
+  const value = toPlainData(doc, source);
   if (value === null || value === undefined) throw new InputError(`${source} is empty: expected a scenario (name, horizon, workload, plans).`);
   return value;
+}
+
+/** Most nodes aliases may expand to: more is an alias bomb ("billion laughs"), not a scenario. */
+const MAX_ALIAS_COUNT = 10_000;
+
+/** A parsed YAML document as plain data: unresolved aliases, alias bombs and anchors that contain themselves are bad input. */
+function toPlainData(doc: ReturnType<typeof parseDocument>, source: string): unknown {
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const what = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    throw new InputError(`${source} is not a usable scenario: ${what}${/alias/i.test(what) ? '' : ` (aliases may expand to at most ${MAX_ALIAS_COUNT.toLocaleString('en-US')} nodes)`}.`);
+  }
+  if (containsItself(value)) throw new InputError(`${source} is not a usable scenario: an anchor contains an alias to itself, so it never ends.`);
+  return value;
+}
+
+function containsItself(value: unknown, path: Set<object> = new Set()): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (path.has(value)) return true;
+  path.add(value);
+  for (const child of Object.values(value)) if (containsItself(child, path)) return true;
+  path.delete(value);
+  return false;
 }
 
 /**
@@ -115,12 +140,19 @@ export function scenarioForOutput(scenario: Scenario): ScenarioSpec & { uncertai
   return { ...spec, uncertain: context.uncertain?.fields ?? [] };
 }
 
+/** A `--set` value read as YAML, with the same checks as a scenario file. */
+function parseScenarioValue(text: string, source: string): unknown {
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true });
+  if (doc.errors.length > 0) throw new InputError(`${source}: "${text}" is not a valid YAML value: ${doc.errors[0]!.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}.`);
+  return toPlainData(doc, source);
+}
+
 /** Applies one `path=value` override in place. The value is read as YAML (9.5, true, 3h, [1, 2]). */
 export function applyOverride(raw: unknown, override: string): void {
   const eq = override.indexOf('=');
   if (eq <= 0) throw new InputError(`--set ${override}: expected path=value, for example workload.arrivals.rate=9.5.`);
   const path = override.slice(0, eq).trim();
-  const value: unknown = parseYamlValue(override.slice(eq + 1));
+  const value = parseScenarioValue(override.slice(eq + 1), `--set ${path}`);
   const keys = path.split('.');
   if (typeof raw !== 'object' || raw === null) throw new InputError(`--set ${path}: the scenario is not an object.`);
   let node = raw as Record<string, unknown>;

@@ -277,3 +277,40 @@ describe('values that cannot work are refused with their limit (exit 2, no hang)
     expect(r.stderr).toMatch(/--seeds must be a whole number from 1 to 100,000, got "1000000"/);
   });
 });
+
+describe('YAML and file-system errors are bad input, in words (exit 2)', () => {
+  test('an undefined alias, an anchor that contains itself, an alias bomb, and bad --set values', async () => {
+    const cases: [string, RegExp][] = [
+      ['name: x\nhorizon: *nothere\n', /is not a usable scenario: Unresolved alias/],
+      ['a: &a [*a]\nname: x\n', /an anchor contains an alias to itself/],
+      ['a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nname: x\n', /is not a usable scenario: .*alias/i],
+    ];
+    for (const [text, expected] of cases) {
+      const r = await capsim('validate', tempFile('y.yaml', text));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(expected);
+    }
+    const file = tempFile('s.yaml', SMALL_SCENARIO);
+    expect((await capsim('validate', file, '--set', 'horizon=*a')).stderr).toMatch(/--set horizon is not a usable scenario: Unresolved alias/);
+    const bracket = await capsim('validate', file, '--set', 'horizon=[');
+    expect(bracket.code).toBe(2);
+    expect(bracket.stderr).toMatch(/--set horizon: "\[" is not a valid YAML value/);
+  });
+
+  test('--out onto a file, under a file, or where nothing can be made; --report onto a folder; checked before the run', async () => {
+    const file = tempFile('s.yaml', SMALL_SCENARIO);
+    const dir = mkdtempSync(join(tmpdir(), 'capsim-out-'));
+    const cases: [string[], RegExp][] = [
+      [['--out', file], /--out .*s\.yaml: it is a file, not a folder/],
+      [['--out', join(file, 'sub')], /cannot mkdir .*s\.yaml\/sub: a part of the path is a file, not a folder/],
+      [['--out', '/proc/capsim-nope'], /cannot mkdir \/proc\/capsim-nope: /],
+      [['--report', dir], /is a folder, not a file to write/],
+    ];
+    for (const [flags, expected] of cases) {
+      const r = await capsim('run', file, '--seeds', '1', ...flags);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(expected);
+      expect(r.stdout).toBe('');
+    }
+  });
+});
