@@ -12,7 +12,7 @@ import { resolveCosts } from '../cost/index.js';
 import { availableParallelism } from 'node:os';
 import { searchApiPrices } from '../catalog/index.js';
 import { renderPrices } from './prices-table.js';
-import { InputError, nearest, scenarioJsonSchema, type Scenario } from '../scenario/index.js';
+import { boundedMessage, InputError, nearest, scenarioJsonSchema, type Scenario } from '../scenario/index.js';
 import { processIo, type CliIo } from './io.js';
 import { renderPerf, runPerf, type PerfCommandOptions } from './perf-command.js';
 import { readTraceSummary, renderFittedScenario, renderTraceStats, type TraceCommandOptions } from './trace-command.js';
@@ -274,17 +274,17 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
     if (error instanceof InputError || error instanceof TraceError) {
-      io.stderr(`capsim: ${error.message}${error instanceof TraceError ? '.' : ''}\n`);
+      io.stderr(`capsim: ${boundedMessage(error.message)}${error instanceof TraceError ? '.' : ''}\n`);
       return EXIT_BAD_INPUT;
     }
     // The environment (a path that cannot be written, a full disk) is bad input too.
     const system = systemErrorMessage(error);
     if (system) {
-      io.stderr(`capsim: ${system}\n`);
+      io.stderr(`capsim: ${boundedMessage(system)}\n`);
       return EXIT_BAD_INPUT;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`capsim: the run failed: ${message}\n`);
+    io.stderr(`capsim: the run failed: ${boundedMessage(message)}\n`);
     if (process.env['CAPSIM_DEBUG'] && error instanceof Error) io.stderr(`${error.stack}\n`);
     return EXIT_RUN_FAILED;
   }

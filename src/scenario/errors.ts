@@ -28,14 +28,29 @@ export class ScenarioError extends InputError {
   }
 }
 
+/** A value as a message shows it: JSON (control characters escaped), cut to 60 characters. */
 export function showValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object' && value !== null) {
-    const text = JSON.stringify(value);
-    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  let text: string;
+  try {
+    text = typeof value === 'object' || typeof value === 'string' ? (JSON.stringify(value) ?? String(value)) : String(value);
+  } catch {
+    text = '(a value that refers to itself)';
   }
-  return String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Longest message capsim prints, and most problems it lists. */
+const MAX_MESSAGE = 4000;
+const MAX_PROBLEMS = 20;
+
+/**
+ * A message fit for a terminal: control characters (other than line breaks and tabs)
+ * escaped, and at most MAX_MESSAGE characters.
+ */
+export function boundedMessage(text: string): string {
+  const escaped = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escaped.length > MAX_MESSAGE ? `${escaped.slice(0, MAX_MESSAGE)}… (${escaped.length - MAX_MESSAGE} more characters)` : escaped;
 }
 
 export function formatProblem(p: FieldProblem): string {
@@ -45,7 +60,9 @@ export function formatProblem(p: FieldProblem): string {
 function formatProblems(source: string, problems: readonly FieldProblem[]): string {
   const head = `${source} is not a valid scenario`;
   if (problems.length === 1) return `${head}: ${formatProblem(problems[0]!)}.`;
-  return `${head}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`;
+  const listed = problems.slice(0, MAX_PROBLEMS).map((p) => `  - ${formatProblem(p)}`);
+  if (problems.length > MAX_PROBLEMS) listed.push(`  … and ${problems.length - MAX_PROBLEMS} more problems`);
+  return `${head}:\n${listed.join('\n')}`;
 }
 
 /** The known name closest to `name` by edit distance, if it is close enough to be a likely typo. */
@@ -60,7 +77,8 @@ export function closest(name: string, known: readonly string[]): string | undefi
       best = candidate;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  // A name that is known, only in the wrong place, is no typo to suggest a fix for.
+  return best !== undefined && best !== name && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
 /** "a known GPU id (did you mean "h100-sxm"?); closest: h100-sxm, h100-pcie, h200" */

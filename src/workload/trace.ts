@@ -7,6 +7,7 @@
  * A malformed row is a `TraceError` naming the file and line, unless bad rows are skipped
  * (then they are counted).
  */
+import { showValue } from '../scenario/index.js';
 import { LineReader } from './line-reader.js';
 
 export type TraceFormat = 'azure' | 'mooncake' | 'csv' | 'jsonl';
@@ -146,11 +147,11 @@ export class TraceReader {
       output = cells[ix.output]!.trim();
     }
     const seconds = typeof time === 'number' ? time * UNIT_SECONDS[this.columns.timeUnit ?? 's'] : parseTime(String(time), this.columns.timeUnit ?? 's');
-    if (seconds === undefined || !Number.isFinite(seconds)) return `timestamp "${String(time)}" is not a number or a date-time`;
+    if (seconds === undefined || !Number.isFinite(seconds)) return `timestamp ${showValue(time)} is not a number or a date-time`;
     const inTokens = Number(input);
-    if (!Number.isInteger(inTokens) || inTokens < 0 || input === '') return `${this.columns.input} "${String(input)}" is not a whole number of tokens`;
+    if (!Number.isInteger(inTokens) || inTokens < 0 || input === '') return `${this.columns.input} ${showValue(input)} is not a whole number of tokens`;
     const outTokens = Number(output);
-    if (!Number.isInteger(outTokens) || outTokens < 0 || output === '') return `${this.columns.output} "${String(output)}" is not a whole number of tokens`;
+    if (!Number.isInteger(outTokens) || outTokens < 0 || output === '') return `${this.columns.output} ${showValue(output)} is not a whole number of tokens`;
     row.time = seconds;
     row.input = inTokens;
     row.output = outTokens;

@@ -314,3 +314,26 @@ describe('YAML and file-system errors are bad input, in words (exit 2)', () => {
     }
   });
 });
+
+describe('messages stay readable', () => {
+  test('long values are cut, control characters escaped, long lists of problems capped', async () => {
+    const long = await capsim('validate', tempFile('s.yaml', SMALL_SCENARIO), '--set', `name=${'x'.repeat(100_000)}`, '--set', 'horizon=[1]');
+    expect(long.code).toBe(2);
+    expect(long.stderr.length).toBeLessThan(1000);
+    const control = await capsim('validate', tempFile('s.yaml', SMALL_SCENARIO), '--set', 'horizon="1\u001b[31mh"');
+    expect(control.code).toBe(2);
+    expect(control.stderr).not.toContain('\u001b');
+    expect(control.stderr).toContain('\\u001b');
+    const many = await capsim('validate', tempFile('s.yaml', SMALL_SCENARIO), '--set', `plans=[${Array.from({ length: 200 }, () => '{ x: 1 }').join(', ')}]`);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toMatch(/… and \d+ more problems/);
+    expect(many.stderr.length).toBeLessThan(5000);
+  });
+
+  test('did-you-mean never suggests the word that was typed', async () => {
+    const misplaced = await capsim('validate', tempFile('s.yaml', SMALL_SCENARIO.replace('  - name: five\n', '  - name: five\n    horizon: 1h\n')));
+    expect(misplaced.code).toBe(2);
+    expect(misplaced.stderr).toMatch(/plans\.0\.horizon: got "1h", expected no field named "horizon" here/);
+    expect(misplaced.stderr).not.toMatch(/did you mean "horizon"/);
+  });
+});
