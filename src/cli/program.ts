@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { capsimVersion, defaultScenarioPath, loadPriceCatalog, loadScenarioFile, runScenarioParallel, scenarioWarnings, summarizeRuns, type PlanRunResult } from '../experiment/index.js';
 import { resolveCosts } from '../cost/index.js';
+import { DrawError } from '../random/index.js';
 import { availableParallelism } from 'node:os';
 import { searchApiPrices } from '../catalog/index.js';
 import { renderPrices } from './prices-table.js';
@@ -273,8 +274,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       // Help and version print and exit 0; anything else commander rejects is bad input.
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
-    if (error instanceof InputError || error instanceof TraceError) {
-      io.stderr(`capsim: ${boundedMessage(error.message)}${error instanceof TraceError ? '.' : ''}\n`);
+    if (error instanceof InputError || error instanceof TraceError || error instanceof DrawError) {
+      io.stderr(`capsim: ${boundedMessage(error.message)}${error instanceof InputError ? '' : '.'}\n`);
       return EXIT_BAD_INPUT;
     }
     // The environment (a path that cannot be written, a full disk) is bad input too.

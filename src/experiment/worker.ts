@@ -3,6 +3,7 @@
  * when they cross the thread boundary, so bad input (a malformed trace row, a scenario a
  * draw made invalid) is marked in the message for the main thread to recognize.
  */
+import { DrawError } from '../random/index.js';
 import { InputError } from '../scenario/index.js';
 import { TraceError } from '../workload/index.js';
 import { runCell, type CellTask } from './run-cell.js';
@@ -14,7 +15,7 @@ export default function (task: CellTask): PlanRunResult {
   try {
     return runCell(task);
   } catch (error) {
-    if (error instanceof InputError || error instanceof TraceError) throw new Error(INPUT_ERROR_MARK + error.message + (error instanceof TraceError ? '.' : ''));
+    if (error instanceof InputError || error instanceof TraceError || error instanceof DrawError) throw new Error(INPUT_ERROR_MARK + error.message + (error instanceof InputError ? '' : '.'));
     throw error;
   }
 }

@@ -6,7 +6,7 @@
 import { ApiBackend } from '../api/index.js';
 import type { Backend, BackendContext } from '../backend/index.js';
 import { fleetPools, LlmFleet, ServerFleet, type LlmFleetOptions } from '../fleet/index.js';
-import { distributionMean, makeSampler, openStream } from '../random/index.js';
+import { boundedSampler, distributionMean, openStream } from '../random/index.js';
 import type { Autoscale, BackendSpec, FleetBackend, ManagedBackend } from '../scenario/index.js';
 import { setupReplica } from '../serving/index.js';
 import type { ResolvedClass } from '../workload/index.js';
@@ -28,9 +28,9 @@ export function buildBackend(ctx: BackendContext, spec: BackendSpec, facts: Buil
         contextWindow: facts.contextWindow,
         cachedInputShare: spec.cachedInputShare,
         sharedPrefixByClass: facts.classes.map((c) => c.sharedPrefix),
-        ttft: makeSampler(spec.ttft),
-        outputTokensPerSecond: makeSampler(spec.outputTokensPerSecond),
-        batchLatency: makeSampler(spec.batchLatency),
+        ttft: boundedSampler(spec.ttft, `${spec.name}.ttft`),
+        outputTokensPerSecond: boundedSampler(spec.outputTokensPerSecond, `${spec.name}.outputTokensPerSecond`, true),
+        batchLatency: boundedSampler(spec.batchLatency, `${spec.name}.batchLatency`),
         rateLimit: spec.rateLimit,
         retry: spec.retry,
         outages: spec.outages,
@@ -53,7 +53,7 @@ function buildFleet(ctx: BackendContext, spec: FleetBackend, facts: BuildFacts):
     return new ServerFleet(ctx, {
       name: spec.name,
       replicas: spec.replicas,
-      service: makeSampler(spec.perf.service),
+      service: boundedSampler(spec.perf.service, `${spec.name}.service`),
       meanService: distributionMean(spec.perf.service),
       serviceRng: openStream(facts.seed, 'service', spec.name),
       queueCapacity: spec.queue?.capacity,
@@ -73,7 +73,7 @@ function autoscaleOptions(spec: FleetBackend, weightBytes: number, seed: number)
   const a = (spec as { autoscale?: Autoscale }).autoscale;
   if (!a) return undefined;
   const median = 60 + weightBytes / 1e9 / 2;
-  const provisioning = makeSampler(a.provisioning ?? { dist: 'lognormal', median, p99: 3 * median });
+  const provisioning = boundedSampler(a.provisioning ?? { dist: 'lognormal', median, p99: 3 * median }, `${spec.name}.autoscale.provisioning`);
   const rng = openStream(seed, 'scaling', spec.name);
   return {
     metric: a.metric,

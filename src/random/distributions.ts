@@ -197,3 +197,28 @@ export function distributionMedian(d: Distribution): number {
     }
   }
 }
+
+/** A distribution that cannot give the quantity it describes (bad input, named by the caller). */
+export class DrawError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DrawError';
+  }
+}
+
+/**
+ * A sampler for a quantity that must be finite and not negative (a duration), or positive
+ * (a rate): a draw outside that range is drawn again (the distribution truncated there);
+ * a distribution that keeps giving such draws is bad input, named by `what`.
+ */
+export function boundedSampler(d: Distribution, what: string, positive = false): Sampler {
+  const draw = makeSampler(d);
+  const ok = (x: number) => Number.isFinite(x) && (positive ? x > 0 : x >= 0);
+  return (rng) => {
+    for (let tries = 0; tries < 100; tries++) {
+      const x = draw(rng);
+      if (ok(x)) return x;
+    }
+    throw new DrawError(`${what}: ${JSON.stringify(d)} gave 100 draws in a row that are ${positive ? 'not positive' : 'negative'} or not finite; expected a distribution of ${positive ? 'positive' : 'non-negative'} values`);
+  };
+}

@@ -77,8 +77,9 @@ export const distribution = z
         error: 'p99 less than 14.9 × mean (no lognormal has a heavier p99 for its mean)',
         path: ['p99'],
       }),
-    z.strictObject({ dist: z.literal('gamma'), mean: positive, cv: positive }),
-    z.strictObject({ dist: z.literal('erlang'), k: z.int().min(1), mean: positive }),
+    // Bounded so draws stay finite: a gamma's shape is 1/cv² (use constant for no variation), an Erlang sums k draws.
+    z.strictObject({ dist: z.literal('gamma'), mean: positive, cv: z.number().min(0.001).max(1000) }),
+    z.strictObject({ dist: z.literal('erlang'), k: z.int().min(1).max(10_000), mean: positive }),
     z.strictObject({ dist: z.literal('empirical'), samples: z.array(nonNegative).min(1) }),
   ])
   .transform((d): Distribution => {
@@ -99,7 +100,7 @@ export const arrivals = z
     rate: positive.optional(),
     perDay: positive.optional(),
     /** Gamma renewal: coefficient of variation of the gaps (1 = Poisson, > 1 burstier). */
-    cv: positive.optional(),
+    cv: z.number().min(0.001).max(1000).optional(),
     diurnal: z
       .union(
         [

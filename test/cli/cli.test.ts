@@ -337,3 +337,28 @@ describe('messages stay readable', () => {
     expect(misplaced.stderr).not.toMatch(/did you mean "horizon"/);
   });
 });
+
+describe('draws that would break the model', () => {
+  const api = (field: string) =>
+    `name: a\nhorizon: 10m\nworkload:\n  arrivals: { process: poisson, rate: 1 }\n  input: { dist: constant, value: 100 }\n  output: { dist: constant, value: 10 }\nplans:\n  - name: a\n    backends: [{ kind: api, model: gpt-4o-mini, ${field} }]\n`;
+
+  test('a time to first token drawn from a normal that goes negative is truncated at zero, and the run balances', async () => {
+    const r = await capsim('run', tempFile('a.yaml', api('ttft: { dist: normal, mean: 0.1, sd: 5 }')), '--seeds', '2', '--json', '--workers', '1');
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout).plans[0];
+    expect(plan.latency.ttft.p50).toBeGreaterThanOrEqual(0);
+    expect(plan.requests.arrived.mean).toBe(plan.requests.succeeded.mean + plan.requests.late.mean + plan.requests.failed.mean + plan.requests.inFlight.mean);
+  });
+
+  test('a rate that is never positive, a gamma with no variation, an Erlang of a billion: bad input, named', async () => {
+    const zero = await capsim('run', tempFile('a.yaml', api('outputTokensPerSecond: { dist: constant, value: 0 }')), '--seeds', '1', '--workers', '1');
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/api0\.outputTokensPerSecond: \{"dist":"constant","value":0\} gave 100 draws in a row that are not positive/);
+    const gamma = await capsim('validate', tempFile('a.yaml', api('ttft: { dist: gamma, mean: 1, cv: 1e-200 }')));
+    expect(gamma.code).toBe(2);
+    expect(gamma.stderr).toMatch(/ttft\.cv: got 1e-200, expected a number >= 0\.001/);
+    const erlang = await capsim('validate', tempFile('a.yaml', api('ttft: { dist: erlang, k: 1000000000, mean: 1 }')));
+    expect(erlang.code).toBe(2);
+    expect(erlang.stderr).toMatch(/ttft\.k: got 1000000000, expected a number <= 10000/);
+  });
+});
