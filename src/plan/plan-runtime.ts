@@ -334,7 +334,9 @@ export class PlanRuntime {
       firstToken: (id, at) => {
         check(id, 'a first token', at);
         t.firstToken[id] = at;
-        r.onFirstToken(t.arrival[id]!, at, t.classId[id]!);
+        // With routing a request may be answered twice (escalated, or fallen back after a
+        // partial answer): its time to first token is the answer it completes with.
+        if (!this.router) r.onFirstToken(t.arrival[id]!, at, t.classId[id]!);
       },
       completed: (id, now, outputTokens) => {
         check(id, 'a completion', now);
@@ -356,6 +358,7 @@ export class PlanRuntime {
           return;
         }
         const first = t.firstToken[id]!;
+        if (this.router && !Number.isNaN(first)) r.onFirstToken(t.arrival[id]!, first, t.classId[id]!);
         r.onCompletion(t.arrival[id]!, now, Number.isNaN(first) ? undefined : first, t.classId[id]!, outputTokens);
         this.holder[id] = NOBODY;
         t.release(id);
