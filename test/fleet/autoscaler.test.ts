@@ -169,3 +169,45 @@ describe('time series', () => {
     expect(integral(r)).toBeCloseTo(itemUsd(r.cost, 'gpu.onDemand.l4')!, 6);
   });
 });
+
+describe('the timing of a scale-up', () => {
+  test('a step in traffic: asked for after the metrics delay (within a tick and the metric\'s minute), serving after the provisioning delay', () => {
+    const one = fleetScenario(1, { replicas: 1 });
+    const saturation = replicaSaturationRate(one, fleetOf(one));
+    const step = 7200;
+    const s = validateScenario(
+      {
+        name: 'step',
+        horizon: '3h',
+        timeSeries: { interval: 5, maxPoints: 10_000 },
+        workload: { arrivals: { process: 'poisson', rate: 0.3 * saturation, spikes: [{ at: step, duration: '1h', multiplier: 6 }] }, input: { dist: 'constant', value: 1000 }, output: { dist: 'constant', value: 200 } },
+        plans: [
+          {
+            name: 'p',
+            backends: [
+              {
+                kind: 'fleet',
+                model: 'llama-3.1-8b',
+                gpu: 'l4',
+                dtype: 'fp8',
+                replicas: 1,
+                autoscale: { metric: 'arrivalsPerReplica', target: 0.6 * saturation, min: 1, max: 8, tick: 15, metricsDelay: 30, provisioning: { dist: 'constant', value: 120 } },
+              },
+            ],
+          },
+        ],
+      },
+      'test',
+    );
+    const r = simulatePlanRun(s, 0, 1);
+    const { time, fields } = r.timeSeries!;
+    const firstAsked = time[fields['provisioning']!.findIndex((x, i) => x > 0 && time[i]! > step)]!;
+    const firstServing = time[fields['replicas']!.findIndex((x, i) => x > 1 && time[i]! > step)]!;
+    // Asked for no sooner than the metrics delay after the step, and within it plus a tick and the metric's one-minute window.
+    expect(firstAsked - step).toBeGreaterThanOrEqual(30);
+    expect(firstAsked - step).toBeLessThanOrEqual(30 + 15 + 60 + 5);
+    // Serving one provisioning delay later (to the series' 5 s resolution).
+    expect(firstServing - firstAsked).toBeGreaterThanOrEqual(120 - 5);
+    expect(firstServing - firstAsked).toBeLessThanOrEqual(120 + 5);
+  });
+});
