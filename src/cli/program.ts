@@ -33,10 +33,14 @@ function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
-function nonNegativeInt(name: string) {
+/** Largest base seed: seeds s, s+1, … must stay exact whole numbers in a double. */
+const MAX_SEED = 1e15;
+
+function nonNegativeInt(name: string, max = MAX_SEED) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number >= 0, got "${value}".`);
+    // Number('') is 0: an empty value is no number.
+    const n = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 0 to ${max.toLocaleString('en-US')}, got "${value}".`);
     return n;
   };
 }

@@ -571,7 +571,8 @@ export const scenario = z
     horizon: positiveDuration,
     warmup: duration.default(0),
     seeds: z.int().min(1).max(100000).default(10),
-    seed: z.int().min(0).default(1),
+    // Seeds s, s+1, … must stay exact whole numbers in a double.
+    seed: z.int().min(0).max(1e15).default(1),
     workload,
     /** Time series of each run: a sample every `interval`, kept to at most `maxPoints` points (older ones merged). */
     timeSeries: z.strictObject({ interval: positiveDuration.default(60), maxPoints: z.int().min(2).max(100_000).default(240) }).default({ interval: 60, maxPoints: 240 }),

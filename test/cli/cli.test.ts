@@ -362,3 +362,17 @@ describe('draws that would break the model', () => {
     expect(erlang.stderr).toMatch(/ttft\.k: got 1000000000, expected a number <= 10000/);
   });
 });
+
+describe('numbers at the edges', () => {
+  test('--seed empty or beyond 10^15 is refused; a price catalog entry with a negative price is not a price', async () => {
+    const file = tempFile('s.yaml', SMALL_SCENARIO);
+    for (const seed of ['', '9007199254740993']) {
+      const r = await capsim('run', file, '--seed', seed, '--seeds', '1');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--seed must be a whole number from 0 to 1,000,000,000,000,000/);
+    }
+    const catalog = tempFile('prices.json', JSON.stringify({ 'free-model': { input_cost_per_token: -0.001, output_cost_per_token: 0.000001 }, 'ok-model': { input_cost_per_token: 0.000001, output_cost_per_token: 0.000002 } }));
+    const prices = await capsim('prices', '--prices', catalog, '--json');
+    expect(JSON.parse(prices.stdout).models.map((m: { model: string }) => m.model)).toEqual(['ok-model']);
+  });
+});
