@@ -5,7 +5,7 @@
  */
 import { distributionMean, type Distribution } from '../random/index.js';
 import { ScenarioError, type FieldProblem, type FleetBackend, type ManagedBackend, type Scenario } from '../scenario/index.js';
-import { fitProblem, runOffline, setupReplica } from '../serving/index.js';
+import { fitProblem, saturationRate, setupReplica } from '../serving/index.js';
 import { meanArrivalRate, workloadClasses } from '../workload/index.js';
 
 /** Mean prompt and output tokens of the workload, weighted over its classes (1 where not given; traces: their means). */
@@ -42,8 +42,7 @@ export function replicaSaturationRate(scenario: Scenario, backend: FleetBackend 
   if (backend.perf.kind === 'service') return 1 / distributionMean(backend.perf.service);
   const setup = setupReplica(backend.perf);
   const { input, output } = meanLengths(scenario);
-  const count = Math.max(64, 2 * backend.perf.scheduler.maxNumSeqs);
-  return runOffline(setup.stepTime, setup.memory.kvBlocks, backend.perf.scheduler, Array.from({ length: count }, () => ({ input, output }))).requestsPerSecond;
+  return saturationRate(setup.stepTime, setup.memory.kvBlocks, backend.perf.scheduler, input, output);
 }
 
 export function scenarioWarnings(scenario: Scenario): string[] {

@@ -30,7 +30,7 @@
 import { type Backend, type BackendContext, type BackendReport, type BackendSample, type GpuMeter, type Refusal, type ReqId } from '../backend/index.js';
 import { monthsOf } from '../metrics/index.js';
 import type { Rng } from '../random/index.js';
-import { LlmReplica, runOffline, type ReplicaSink, type SchedulerLimits, type StepTimeModel } from '../serving/index.js';
+import { LlmReplica, saturationRate, type ReplicaSink, type SchedulerLimits, type StepTimeModel } from '../serving/index.js';
 import { Autoscaler, type AutoscalePolicy } from './autoscaler.js';
 import { placeReplicas, type FleetPools, type PoolName } from './pools.js';
 import { SlotMeter } from './slot-meter.js';
@@ -526,8 +526,7 @@ export class LlmFleet implements Backend, ReplicaSink {
     if (this.completed === 0 || !(provisionedSeconds > 0)) return this.completed === 0 ? 0 : NaN;
     const input = Math.max(1, Math.round(this.completedInput / this.completed));
     const output = Math.max(1, Math.round(this.completedOutput / this.completed));
-    const count = Math.max(64, 2 * this.opts.limits.maxNumSeqs);
-    const saturation = runOffline(this.opts.stepTime, this.opts.kvBlocks, this.opts.limits, Array.from({ length: count }, () => ({ input, output }))).requestsPerSecond;
+    const saturation = saturationRate(this.opts.stepTime, this.opts.kvBlocks, this.opts.limits, input, output);
     return this.completed / (saturation * provisionedSeconds);
   }
 

@@ -68,3 +68,12 @@ export function runOffline(stepTime: StepTimeModel, kvBlocks: number, limits: Sc
     meanTpotS: tpotCount > 0 ? tpotSum / tpotCount : NaN,
   };
 }
+
+/**
+ * Requests per second one replica serves when saturated with requests of these lengths:
+ * a full queue of them (twice the batch limit, at least 64) worked through offline.
+ */
+export function saturationRate(stepTime: StepTimeModel, kvBlocks: number, limits: SchedulerLimits, input: number, output: number): number {
+  const count = Math.max(64, 2 * limits.maxNumSeqs);
+  return runOffline(stepTime, kvBlocks, limits, Array.from({ length: count }, () => ({ input, output }))).requestsPerSecond;
+}
