@@ -98,6 +98,18 @@ export function overheadCharges(overhead: Overhead, gpuSpendUsd: number, windowS
   return charges;
 }
 
+/** USD of API tokens at a model's per-million prices. */
+export function tokenUsd(t: TokenMeter, prices: ResolvedApiCosts): number {
+  return (t.input * prices.input + t.cachedInput * prices.cachedInput + t.output * prices.output) / 1e6;
+}
+
+/** USD of a backend's GPU meters at its pools' prices. */
+function gpuUsd(meters: readonly GpuMeter[], costs: BackendCosts): number {
+  let usd = 0;
+  for (const m of meters) usd += (m.gpuSeconds * gpuHourPrice(costs, m.pool)) / 3600;
+  return usd;
+}
+
 /** USD per GPU-hour of a meter's pool under a backend's prices. */
 export function gpuHourPrice(costs: BackendCosts, pool: GpuPool): number {
   if (costs.kind === 'managed') return pool === 'managed' ? costs.pricePerGpuHour : NaN;
@@ -190,9 +202,9 @@ export function totalFromMeters(input: BillInput): number {
   let gpu = 0;
   let tokens = 0;
   for (const b of input.backends) {
-    for (const m of b.usage.gpu) gpu += (m.gpuSeconds * gpuHourPrice(b.costs, m.pool)) / 3600;
+    gpu += gpuUsd(b.usage.gpu, b.costs);
     const c = b.costs;
-    if (c.kind === 'api') for (const t of b.usage.apiTokensByClass ?? []) tokens += (t.input * c.input + t.cachedInput * c.cachedInput + t.output * c.output) / 1e6;
+    if (c.kind === 'api') for (const t of b.usage.apiTokensByClass ?? []) tokens += tokenUsd(t, c);
   }
   const c = input.classifier;
   if (c) for (let k = 0; k < c.callsByClass.length; k++) tokens += classifierUsd(c, k);
@@ -217,18 +229,17 @@ export function classCosts(input: BillInput, bill: Bill, arrivalsByClass: readon
     const c = b.costs;
     if (c.kind === 'api' && b.usage.apiTokensByClass) {
       b.usage.apiTokensByClass.forEach((t, k) => {
-        const usd = (t.input * c.input + t.cachedInput * c.cachedInput + t.output * c.output) / 1e6;
+        const usd = tokenUsd(t, c);
         if (k < n) direct[k]! += usd;
         unattributed -= usd;
       });
     }
-    let gpuUsd = 0;
-    for (const m of b.usage.gpu) gpuUsd += (m.gpuSeconds * gpuHourPrice(c, m.pool)) / 3600;
+    const gpu = gpuUsd(b.usage.gpu, c);
     const served = b.usage.servedTokensByClass;
     const servedTotal = served.reduce((a, x) => a + (x ?? 0), 0);
-    if (gpuUsd > 0 && servedTotal > 0) {
-      for (let k = 0; k < n; k++) direct[k]! += (gpuUsd * (served[k] ?? 0)) / servedTotal;
-      unattributed -= gpuUsd;
+    if (gpu > 0 && servedTotal > 0) {
+      for (let k = 0; k < n; k++) direct[k]! += (gpu * (served[k] ?? 0)) / servedTotal;
+      unattributed -= gpu;
     }
   }
   const c = input.classifier;
@@ -258,7 +269,7 @@ export function spendPerHour(costs: readonly BackendCosts[], now: readonly Backe
     const t = s.tokens;
     if (c.kind === 'api' && t) {
       const p = before?.[b]?.tokens ?? noTokens();
-      usd += (((t.input - p.input) * c.input + (t.cachedInput - p.cachedInput) * c.cachedInput + (t.output - p.output) * c.output) / 1e6) * (3600 / interval);
+      usd += tokenUsd({ input: t.input - p.input, cachedInput: t.cachedInput - p.cachedInput, output: t.output - p.output }, c) * (3600 / interval);
     }
   });
   return usd;
