@@ -38,6 +38,12 @@ export interface ApiBackendOptions {
   readonly failureRng: Rng;
 }
 
+function addTokens(m: TokenMeter, input: number, cachedInput: number, output: number): void {
+  m.input += input;
+  m.cachedInput += cachedInput;
+  m.output += output;
+}
+
 export class ApiBackend implements Backend {
   readonly name: string;
   /** When the call in progress streams its first token (per request id). */
@@ -180,11 +186,8 @@ export class ApiBackend implements Backend {
     const input = t.prompt[id]!;
     const classId = t.classId[id]!;
     const cached = Math.round(input * (this.opts.sharedPrefixByClass?.[classId] ?? this.opts.cachedInputShare));
-    for (const m of [(this.tokensByClass[classId] ??= noTokens()), (this.tokensByMonth[monthOf(this.months, this.ctx.sim.now)] ??= noTokens())]) {
-      m.input += input - cached;
-      m.cachedInput += cached;
-      m.output += outputTokens;
-    }
+    addTokens((this.tokensByClass[classId] ??= noTokens()), input - cached, cached, outputTokens);
+    addTokens((this.tokensByMonth[monthOf(this.months, this.ctx.sim.now)] ??= noTokens()), input - cached, cached, outputTokens);
   }
 
   private complete(id: ReqId, now: number): void {
