@@ -48,8 +48,8 @@ function nonNegativeInt(name: string, max = MAX_SEED) {
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** Reads and validates a scenario file, or the built-in default when none is named. */
-export function loadScenario(file: string | undefined, overrides: readonly string[]): { scenario: Scenario; source: string } {
-  return { scenario: loadScenarioFile(file, overrides), source: file ?? defaultScenarioPath() };
+export function loadScenario(file: string | undefined, overrides: readonly string[], skipBadRows = false): { scenario: Scenario; source: string } {
+  return { scenario: loadScenarioFile(file, overrides, { skipBadRows }), source: file ?? defaultScenarioPath() };
 }
 
 /**
@@ -96,13 +96,6 @@ export function systemErrorMessage(error: unknown): string | undefined {
   return `cannot ${e.syscall} ${e.path ?? ''}: ${words[e.code] ?? e.code}.`.replace('  ', ' ');
 }
 
-/** `--skip-bad-rows` sets the trace's skipBadRows; a synthetic workload has no rows to skip. */
-function skipBadRowsOverride(file: string | undefined, overrides: readonly string[], skip: boolean | undefined): string[] {
-  if (!skip) return [];
-  const { scenario } = loadScenario(file, overrides);
-  return scenario.workload.trace ? ['workload.trace.skipBadRows=true'] : [];
-}
-
 function buildProgram(io: CliIo): Command {
   const program = new Command();
   program
@@ -127,7 +120,7 @@ function buildProgram(io: CliIo): Command {
     .option('--skip-bad-rows', 'count and skip malformed rows of a replayed trace instead of stopping')
     .option('--workers <n>', 'worker threads for the runs (default: one per core; results do not depend on it)', positiveInt('--workers'))
     .action(async (file: string | undefined, opts: { seeds?: number; seed?: number; set: string[]; json?: boolean; out?: string; report?: string; prices?: string; skipBadRows?: boolean; workers?: number }) => {
-      const { scenario } = loadScenario(file, [...opts.set, ...skipBadRowsOverride(file, opts.set, opts.skipBadRows)]);
+      const { scenario } = loadScenario(file, opts.set, opts.skipBadRows);
       const costs = resolveCosts(scenario, loadPriceCatalog(opts.prices));
       const warnings = scenarioWarnings(scenario);
       if (!opts.json) for (const w of warnings) io.stderr(`warning: ${w}\n`);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILT_IN_API_CATALOG, parseLiteLlmCatalog, PriceCatalogError, type ApiPriceCatalog } from '../catalog/index.js';
-import { InputError, parseScenario, type Scenario } from '../scenario/index.js';
+import { applyOverride, getPath, InputError, parseScenarioText, validateScenario, type Scenario } from '../scenario/index.js';
 import { assertDeployable } from './checks.js';
 
 /** The package's root folder, whether running from src/ (tests) or dist/src/ (built). */
@@ -50,16 +50,19 @@ export function loadPriceCatalog(file: string | undefined): ApiPriceCatalog {
 
 /**
  * Reads and validates a scenario file, or the built-in default when none is named, with
- * `path=value` overrides. A replayed trace's path is relative to the scenario file's
- * folder (the scenario's `context.baseDir`); it must be there. A model that cannot fit its
- * GPUs is bad input too.
+ * `path=value` overrides. `skipBadRows` skips a replayed trace's malformed rows (a
+ * synthetic workload has none to skip). A replayed trace's path is relative to the
+ * scenario file's folder (the scenario's `context.baseDir`); it must be there. A model
+ * that cannot fit its GPUs is bad input too.
  */
-export function loadScenarioFile(file: string | undefined, overrides: readonly string[] = []): Scenario {
+export function loadScenarioFile(file: string | undefined, overrides: readonly string[] = [], options: { readonly skipBadRows?: boolean } = {}): Scenario {
   const source = file ?? defaultScenarioPath();
-  const text = readInputFile(source, 'scenario file');
   const name = file ?? 'the built-in default scenario';
   const baseDir = file === undefined ? packageRoot() : dirname(resolve(file));
-  const scenario = parseScenario(text, name, { overrides, baseDir });
+  const raw = parseScenarioText(readInputFile(source, 'scenario file'), name);
+  for (const override of overrides) applyOverride(raw, override);
+  if (options.skipBadRows && getPath(raw, ['workload', 'trace']) !== undefined) applyOverride(raw, 'workload.trace.skipBadRows=true');
+  const scenario = validateScenario(raw, name, baseDir);
   const trace = scenario.workload.trace;
   if (trace) {
     const path = isAbsolute(trace.file) ? trace.file : join(baseDir, trace.file);
