@@ -1,7 +1,7 @@
 /**
  * Text for the terminal: numbers with sensible precision and tables with aligned columns.
  */
-import type { AcrossRuns } from '../metrics/index.js';
+import type { AcrossRuns, PooledRatio } from '../metrics/index.js';
 
 /** A number with `digits` significant digits and thousands separators for large ones. */
 export function num(x: number, digits = 3): string {
@@ -36,4 +36,17 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const line = (cells: readonly string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** US dollars: whole dollars from $100, else three significant digits. */
+export function usd(x: number): string {
+  if (x < 0) return `−${usd(-x)}`;
+  return !Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? `$${num(x, 4)}` : `$${Number(x.toPrecision(3))}`;
+}
+
+/** Total cost over total successes across runs, ± the half-width of its 95% interval. */
+export function pooledCost(ratio: PooledRatio): string {
+  if (!Number.isFinite(ratio.value)) return 'none succeeded';
+  const half = (ratio.ci95[1] - ratio.ci95[0]) / 2;
+  return half > 1e-9 * ratio.value ? `${usd(ratio.value)} ± ${usd(half)}` : usd(ratio.value);
 }

@@ -3,14 +3,10 @@
  * code, and prints; this is the only place that maps errors to exit codes:
  * 0 ok, 1 the run failed, 2 bad input (with a message naming what was wrong, no stack).
  */
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { SingleBar } from 'cli-progress';
-import { capsimVersion, defaultScenarioPath, loadPriceCatalog, loadScenarioFile, runScenarioParallel, scenarioWarnings, summarizeRuns, type PlanRunResult } from '../experiment/index.js';
+import { capsimVersion, defaultScenarioPath, loadPriceCatalog, loadScenarioFile, scenarioWarnings } from '../experiment/index.js';
 import { resolveCosts } from '../cost/index.js';
 import { DrawError } from '../random/index.js';
-import { availableParallelism } from 'node:os';
 import { searchApiPrices } from '../catalog/index.js';
 import { renderPrices } from './prices-table.js';
 import { boundedMessage, InputError, nearest, scenarioJsonSchema, type Scenario } from '../scenario/index.js';
@@ -18,8 +14,11 @@ import { processIo, type CliIo } from './io.js';
 import { renderPerf, runPerf, type PerfCommandOptions } from './perf-command.js';
 import { readTraceSummary, renderFittedScenario, renderTraceStats, type TraceCommandOptions } from './trace-command.js';
 import { TraceError, type TraceFormat } from '../workload/index.js';
-import { describeScenario, renderRunTable } from './run-table.js';
-import { renderReportHtml } from '../report/index.js';
+import { describeScenario } from './run-table.js';
+import { parseParam, parseRange, parseShard, studyDefinition, type Range, type Shard, type StudyCommand, type StudyDefinition } from '../study/index.js';
+import { executeStudy, mergeShards } from './study-commands.js';
+import { writableFile } from './paths.js';
+import { writeFileSync } from 'node:fs';
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
@@ -45,37 +44,33 @@ function nonNegativeInt(name: string, max = MAX_SEED) {
   };
 }
 
+function positiveNumber(name: string) {
+  return (value: string): number => {
+    const x = value.trim() === '' ? NaN : Number(value);
+    if (!(x > 0 && Number.isFinite(x))) throw new InvalidArgumentError(`${name} must be a number above 0, got "${value}".`);
+    return x;
+  };
+}
+
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** The flags every study command takes. */
+interface StudyCommandOptions {
+  seeds?: number;
+  seed?: number;
+  set: string[];
+  json?: boolean;
+  out?: string;
+  resume?: string;
+  prices?: string;
+  skipBadRows?: boolean;
+  workers?: number;
+  quiet?: boolean;
+}
 
 /** Reads and validates a scenario file, or the built-in default when none is named. */
 export function loadScenario(file: string | undefined, overrides: readonly string[], skipBadRows = false): { scenario: Scenario; source: string } {
   return { scenario: loadScenarioFile(file, overrides, { skipBadRows }), source: file ?? defaultScenarioPath() };
-}
-
-/**
- * Creates a folder and its missing parents one at a time. (Node's recursive mkdir never
- * returns under /proc, where mkdir answers ENOENT for a folder it just made; one level at a
- * time, the error comes back.)
- */
-function makeFolder(dir: string): void {
-  if (existsSync(dir)) return;
-  const parent = dirname(dir);
-  if (parent !== dir) makeFolder(parent);
-  mkdirSync(dir);
-}
-
-/** A folder results can be written to: created if missing; a file there, or no permission, is bad input. */
-function writableFolder(dir: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new InputError(`--out ${dir}: it is a file, not a folder.`);
-  makeFolder(dir);
-  accessSync(dir, constants.W_OK);
-}
-
-/** A file that can be written: its folder created, the file opened for writing now (so the run's result is not lost later). */
-function writableFile(path: string): void {
-  if (existsSync(path) && statSync(path).isDirectory()) throw new InputError(`${path} is a folder, not a file to write.`);
-  makeFolder(dirname(path));
-  closeSync(openSync(path, 'a'));
 }
 
 /** What an operating-system error (a file that cannot be read or written) means, in words; undefined for other errors. */
@@ -106,64 +101,90 @@ function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true);
 
-  program
-    .command('run')
+  const studyOptions = (command: Command, seedsHelp = 'number of Monte Carlo runs (overrides the scenario; at most 100,000, as in scenario files)') =>
+    command
+      .option('--seeds <n>', seedsHelp, positiveInt('--seeds', 100_000))
+      .option('--seed <s>', 'base seed: runs use s, s+1, … (overrides the scenario)', nonNegativeInt('--seed'))
+      .option('--set <path=value>', 'override a scenario field, e.g. workload.arrivals.rate=9.5 (repeatable)', collect, [])
+      .option('--json', 'print one JSON document to stdout and nothing else')
+      .option('--out <dir>', 'also write results.json and cells.jsonl (one line per finished run, kept if the study is interrupted) into this folder')
+      .option('--resume <dir>', 'go on with a study interrupted in this folder: finished runs are read back, not run again')
+      .option('--prices <file>', "API prices from a LiteLLM model_prices_and_context_window.json instead of the built-in table")
+      .option('--skip-bad-rows', 'count and skip malformed rows of a replayed trace instead of stopping')
+      .option('--workers <n>', 'worker threads for the runs (default: one per core; results do not depend on it)', positiveInt('--workers'))
+      .option('--quiet', 'no progress display on stderr');
+  const definitionOf = (command: StudyCommand, file: string | undefined, opts: StudyCommandOptions, rest: Pick<StudyDefinition, 'params' | 'plans' | 'settings'>): StudyDefinition =>
+    studyDefinition({ command, scenario: file, set: opts.set, prices: opts.prices, skipBadRows: Boolean(opts.skipBadRows), seeds: opts.seeds, seed: opts.seed, ...rest });
+  const shardOption = (v: string): Shard => parseShard(v);
+  const rangeOption = (v: string): Range => parseRange(v);
+
+  studyOptions(program.command('run'))
     .description('run every plan of a scenario over Monte Carlo seeds and summarize (default: the built-in scenario)')
     .argument('[scenario]', 'scenario file (YAML or JSON)')
-    .option('--seeds <n>', 'number of Monte Carlo runs (overrides the scenario; at most 100,000, as in scenario files)', positiveInt('--seeds', 100_000))
-    .option('--seed <s>', 'base seed: runs use s, s+1, … (overrides the scenario)', nonNegativeInt('--seed'))
-    .option('--set <path=value>', 'override a scenario field, e.g. workload.arrivals.rate=9.5 (repeatable)', collect, [])
-    .option('--json', 'print one JSON document to stdout and nothing else')
-    .option('--out <dir>', 'also write results.json, report.html and cells.jsonl (one line per finished run) into this folder')
     .option('--report <file>', 'write the HTML report (charts, works offline) to this file')
-    .option('--prices <file>', "API prices from a LiteLLM model_prices_and_context_window.json instead of the built-in table")
-    .option('--skip-bad-rows', 'count and skip malformed rows of a replayed trace instead of stopping')
-    .option('--workers <n>', 'worker threads for the runs (default: one per core; results do not depend on it)', positiveInt('--workers'))
-    .action(async (file: string | undefined, opts: { seeds?: number; seed?: number; set: string[]; json?: boolean; out?: string; report?: string; prices?: string; skipBadRows?: boolean; workers?: number }) => {
-      const { scenario } = loadScenario(file, opts.set, opts.skipBadRows);
-      const costs = resolveCosts(scenario, loadPriceCatalog(opts.prices));
-      const warnings = scenarioWarnings(scenario);
-      if (!opts.json) for (const w of warnings) io.stderr(`warning: ${w}\n`);
-      const bar = io.interactive && !opts.json ? new SingleBar({ format: 'simulating {bar} {value}/{total} runs', clearOnComplete: true, stream: process.stderr }) : undefined;
-      // With --out, every finished cell is appended to cells.jsonl at once, so an interrupted
-      // run keeps what it computed; results.json is written when all cells are done.
-      let cellsFile: number | undefined;
-      // Where results go is checked before the run, so a bad path costs nothing.
-      if (opts.report) writableFile(opts.report);
-      if (opts.out) {
-        writableFolder(opts.out);
-        cellsFile = openSync(join(opts.out, 'cells.jsonl'), 'w');
-      }
-      const runs = await runScenarioParallel(scenario, opts.workers ?? availableParallelism(), {
-        costs,
-        ...(cellsFile !== undefined ? { onCell: (plan: string, result: PlanRunResult) => writeSync(cellsFile!, JSON.stringify({ plan, ...result }) + '\n') } : {}),
-        ...(opts.seeds !== undefined ? { seeds: opts.seeds } : {}),
-        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-        onProgress: (done, total) => {
-          if (!bar) return;
-          if (done === 1) bar.start(total, 0);
-          bar.update(done);
-          if (done === total) bar.stop();
-        },
-      });
-      if (cellsFile !== undefined) closeSync(cellsFile);
-      const summary = summarizeRuns(runs, { warnings });
-      const json = JSON.stringify(summary, null, 2) + '\n';
-      const reports = [...(opts.out ? [join(opts.out, 'report.html')] : []), ...(opts.report ? [opts.report] : [])];
-      if (opts.out) writeFileSync(join(opts.out, 'results.json'), json);
-      if (reports.length > 0) {
-        const html = renderReportHtml(summary);
-        for (const path of reports) {
-          makeFolder(dirname(path));
-          writeFileSync(path, html);
-        }
-      }
-      if (opts.json) io.stdout(json);
-      else {
-        io.stdout(renderRunTable({ ...summary, warnings: [] }));
-        if (opts.out) io.stdout(`\nwrote ${join(opts.out, 'results.json')}\n`);
-        for (const path of reports) io.stdout(`wrote ${path}\n`);
-      }
+    .option('--shard <i/n>', 'run only share i of n (from 0) of the runs into --out, for capsim merge', shardOption)
+    .action(async (file: string | undefined, opts: StudyCommandOptions & { report?: string; shard?: Shard }) => {
+      await executeStudy(io, definitionOf('run', file, opts, { params: [], plans: undefined, settings: {} }), opts);
+    });
+
+  studyOptions(program.command('sweep'))
+    .description('run every plan at every point of a grid of scenario fields, on the same seeds')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .requiredOption('--param <path=spec>', 'a field and its values: a,b,c or lo..hi:n or lo..hi:n:log (repeatable: a grid)', collect, [])
+    .option('--shard <i/n>', 'run only share i of n (from 0) of the runs into --out, for capsim merge', shardOption)
+    .action(async (file: string, opts: StudyCommandOptions & { param: string[]; shard?: Shard }) => {
+      if (opts.param.length === 0) throw new InputError('sweep needs at least one --param PATH=SPEC.');
+      await executeStudy(io, definitionOf('sweep', file, opts, { params: opts.param.map(parseParam), plans: undefined, settings: {} }), opts);
+    });
+
+  studyOptions(program.command('breakeven'))
+    .description('where two plans cost the same per successful request, as one scenario field varies')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .requiredOption('--plans <a,b>', 'the two plans to compare')
+    .requiredOption('--param <path>', 'the field to vary, e.g. workload.arrivals.perDay')
+    .requiredOption('--range <lo..hi>', 'where to look', rangeOption)
+    .option('--tolerance <x>', 'stop when the crossing is bracketed this closely (default: 1/200 of the range)', positiveNumber('--tolerance'))
+    .option('--log', 'space the first values tried logarithmically (for ranges over orders of magnitude)')
+    .action(async (file: string, opts: StudyCommandOptions & { plans: string; param: string; range: Range; tolerance?: number; log?: boolean }) => {
+      const plans = opts.plans.split(',').map((p) => p.trim());
+      if (plans.length !== 2 || plans.some((p) => p === '')) throw new InputError(`--plans must name two plans separated by a comma, got "${opts.plans}".`);
+      const settings = { param: opts.param, range: opts.range, plans, ...(opts.tolerance !== undefined ? { tolerance: opts.tolerance } : {}), ...(opts.log ? { log: true } : {}) };
+      await executeStudy(io, definitionOf('breakeven', file, opts, { params: [], plans, settings }), opts);
+    });
+
+  studyOptions(program.command('size'))
+    .description('the cheapest value of a capacity field (replicas, reserved GPUs, autoscaler maximum) at which a plan meets its SLO targets')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .requiredOption('--plan <name>', 'the plan to size')
+    .requiredOption('--param <path>', 'the integer field, e.g. plans.0.backends.0.replicas')
+    .option('--range <lo..hi>', 'the values to consider (default: doubling from 1)', rangeOption)
+    .action(async (file: string, opts: StudyCommandOptions & { plan: string; param: string; range?: Range }) => {
+      const settings = { plan: opts.plan, param: opts.param, ...(opts.range ? { range: opts.range } : {}) };
+      await executeStudy(io, definitionOf('size', file, opts, { params: [], plans: [opts.plan], settings }), opts);
+    });
+
+  studyOptions(program.command('commit'))
+    .description('how much to commit (reserved GPUs) under uncertain demand: monthly cost and regret per level')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .requiredOption('--plan <name>', 'the plan with the commitment')
+    .requiredOption('--param <path>', 'the commitment field, e.g. plans.1.backends.0.pools.reserved.gpus')
+    .requiredOption('--range <lo..hi>', 'the levels to try', rangeOption)
+    .option('--step <n>', 'try every n-th level', positiveInt('--step'))
+    .action(async (file: string, opts: StudyCommandOptions & { plan: string; param: string; range: Range; step?: number }) => {
+      const settings = { plan: opts.plan, param: opts.param, range: opts.range, ...(opts.step !== undefined ? { step: opts.step } : {}) };
+      await executeStudy(io, definitionOf('commit', file, opts, { params: [], plans: [opts.plan], settings }), opts);
+    });
+
+  program
+    .command('merge')
+    .description('combine the folders of a sharded run or sweep into what the unsharded one writes')
+    .argument('<dirs...>', 'the shards\' --out folders')
+    .requiredOption('--out <dir>', 'where to write the merged study')
+    .option('--json', 'print one JSON document to stdout and nothing else')
+    .option('--report <file>', 'also write the HTML report (run) to this file')
+    .option('--quiet', 'no progress display on stderr')
+    .action(async (dirs: string[], opts: { out: string; json?: boolean; report?: string; quiet?: boolean }) => {
+      await mergeShards(io, dirs, opts);
     });
 
   program

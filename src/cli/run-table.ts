@@ -5,7 +5,7 @@ import type { CostBook } from '../cost/index.js';
 import type { RunSummary } from '../experiment/index.js';
 import type { FailureReason, PooledRatio } from '../metrics/index.js';
 import { formatDuration, uncertainFields, type Scenario } from '../scenario/index.js';
-import { meanCi, num, pct, secs, table } from './format.js';
+import { meanCi, num, pct, pooledCost, secs, table, usd } from './format.js';
 
 export function renderRunTable(summary: RunSummary): string {
   const { scenario, seeds, plans } = summary;
@@ -51,9 +51,8 @@ export function renderRunTable(summary: RunSummary): string {
   }
   const billed = plans.some((p) => p.cost.total.mean > 0);
   if (billed) {
-    const usd = (x: number) => (!Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? `$${num(x, 4)}` : `$${Number(x.toPrecision(3))}`);
     rows.unshift(
-      ['COST PER SUCCESSFUL REQUEST', ...plans.map((p) => pooledCost(p.cost.pooledPerSuccessfulRequest, usd))],
+      ['COST PER SUCCESSFUL REQUEST', ...plans.map((p) => pooledCost(p.cost.pooledPerSuccessfulRequest))],
       ['cost per month (730 h)', ...plans.map((p) => meanCi(p.cost.perMonth, usd))],
       ['cost per million output tokens', ...plans.map((p) => meanCi(p.cost.perMillionOutputTokens, usd))],
       ['GPU utilization paid for', ...plans.map((p) => (Number.isFinite(p.cost.paidUtilization.mean) ? meanCi(p.cost.paidUtilization, (x) => pct(x)) : '—'))],
@@ -99,13 +98,6 @@ export function renderRunTable(summary: RunSummary): string {
   return text;
 }
 
-/** Total cost over total successes across runs, ± the half-width of its 95% interval. */
-function pooledCost(ratio: PooledRatio, usd: (x: number) => string): string {
-  if (!Number.isFinite(ratio.value)) return 'none succeeded';
-  const half = (ratio.ci95[1] - ratio.ci95[0]) / 2;
-  return half > 1e-9 * ratio.value ? `${usd(ratio.value)} ± ${usd(half)}` : usd(ratio.value);
-}
-
 /** Why requests failed, in words (the keys of `failedBy`). */
 export const FAILURE_WORDS: Record<FailureReason, string> = {
   queueFull: 'refused: queue full',
@@ -139,7 +131,6 @@ function classTable(summary: RunSummary): string {
 function monthsTable(summary: RunSummary): string {
   const months = summary.plans[0]?.months;
   if (!months) return '';
-  const usd = (x: number) => (!Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? `$${num(x, 4)}` : `$${Number(x.toPrecision(3))}`);
   const rows = months.map((m, k) => [
     `month ${m.month}${m.hours < 729.999 ? ` (${num(m.hours)} h)` : ''}`,
     ...summary.plans.map((p) => {

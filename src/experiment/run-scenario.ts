@@ -1,9 +1,9 @@
 /**
  * `run`: every plan of a scenario, over N Monte Carlo seeds. Seeds are base, base+1, …;
  * run r of every plan uses seed base + r, so plans are compared on the same traffic.
- * Cells run in this thread (`runScenario`) or on worker threads (`runScenarioParallel`);
- * each cell depends only on (scenario, plan, seed), so results do not depend on the
- * number of threads.
+ * Cells run in this thread (`runScenario`) or on worker threads (a `CellRunner` with more
+ * than one thread); each cell depends only on (scenario, plan, seed), so results do not
+ * depend on the number of threads.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { InputError, type Scenario } from '../scenario/index.js';
 import { INPUT_ERROR_MARK } from './worker.js';
 import { assertDeployable } from './checks.js';
 import { resolveCosts, type CostBook } from '../cost/index.js';
-import { cellTask, runCell } from './run-cell.js';
+import { cellTask, runCell, type CellTask } from './run-cell.js';
 import type { PlanRunResult } from './simulate-run.js';
 
 export interface RunOptions {
@@ -22,10 +22,14 @@ export interface RunOptions {
   readonly seed?: number;
   /** Prices to bill with; resolved from the built-in catalog when not given. */
   readonly costs?: CostBook;
+  /** Only these plans (by name, in the scenario's order); default every plan. */
+  readonly plans?: readonly string[];
   /** Called after each finished (plan, seed) cell. */
   readonly onProgress?: (done: number, total: number) => void;
   /** Called with each finished cell as soon as it is done (to keep results of an interrupted run). */
   readonly onCell?: (plan: string, result: PlanRunResult) => void;
+  /** A result computed before (a resumed run): used instead of running the cell again. */
+  readonly done?: (plan: string, seed: number) => PlanRunResult | undefined;
 }
 
 export interface ScenarioRuns {
@@ -41,22 +45,21 @@ export function seedList(scenario: Scenario, options: RunOptions): number[] {
   return Array.from({ length: count }, (_, i) => base + i);
 }
 
-export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioRuns {
-  assertDeployable(scenario, scenario.name);
-  const costs = options.costs ?? resolveCosts(scenario);
-  const seeds = seedList(scenario, options);
-  const total = seeds.length * scenario.plans.length;
-  let done = 0;
-  const plans = scenario.plans.map((plan, planIndex) => ({
-    name: plan.name,
-    runs: seeds.map((seed) => {
-      const result = runCell(cellTask(scenario, costs, planIndex, seed));
-      options.onCell?.(plan.name, result);
-      options.onProgress?.(++done, total);
-      return result;
-    }),
-  }));
-  return { scenario, costs, seeds, plans };
+/** The plans a run covers, with their index in the scenario. */
+function selectedPlans(scenario: Scenario, names: readonly string[] | undefined): { name: string; index: number }[] {
+  const all = scenario.plans.map((p, index) => ({ name: p.name, index }));
+  if (names === undefined) return all;
+  for (const name of names) {
+    if (!all.some((p) => p.name === name)) throw new InputError(`no plan named "${name}" in ${scenario.name} (plans: ${all.map((p) => p.name).join(', ')}).`);
+  }
+  return all.filter((p) => names.includes(p.name));
+}
+
+/** Runs cells one after another in this thread, or on a pool of worker threads. */
+export interface CellRunner {
+  readonly threads: number;
+  run(task: CellTask): Promise<PlanRunResult>;
+  close(): Promise<void>;
 }
 
 /** Gives bad input that failed in a worker its class back (see worker.ts). */
@@ -73,31 +76,89 @@ export function workersAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER_FILE));
 }
 
+/** A runner on `threads` worker threads (in this thread when 1, or when running from sources). */
+export function cellRunner(threads: number): CellRunner {
+  if (threads <= 1 || !workersAvailable()) {
+    return {
+      threads: 1,
+      run: async (task) => {
+        // Back to the event loop between cells, so Ctrl-C and timers are heard during a long study.
+        await new Promise((resolve) => setImmediate(resolve));
+        return runCell(task);
+      },
+      close: async () => {},
+    };
+  }
+  const pool = new Tinypool({ filename: WORKER_FILE.href, minThreads: 1, maxThreads: threads });
+  return {
+    threads,
+    run: async (task) => (await pool.run(task).catch(fromWorker)) as PlanRunResult,
+    close: () => pool.destroy(),
+  };
+}
+
+interface PlannedRuns {
+  readonly costs: CostBook;
+  readonly seeds: readonly number[];
+  readonly plans: readonly { name: string; index: number }[];
+}
+
+function planRuns(scenario: Scenario, options: RunOptions): PlannedRuns {
+  assertDeployable(scenario, scenario.name);
+  return { costs: options.costs ?? resolveCosts(scenario), seeds: seedList(scenario, options), plans: selectedPlans(scenario, options.plans) };
+}
+
+export function runScenario(scenario: Scenario, options: RunOptions = {}): ScenarioRuns {
+  const { costs, seeds, plans } = planRuns(scenario, options);
+  const total = seeds.length * plans.length;
+  let done = 0;
+  return {
+    scenario,
+    costs,
+    seeds,
+    plans: plans.map((plan) => ({
+      name: plan.name,
+      runs: seeds.map((seed) => {
+        const before = options.done?.(plan.name, seed);
+        const result = before ?? runCell(cellTask(scenario, costs, plan.index, seed));
+        if (!before) options.onCell?.(plan.name, result);
+        options.onProgress?.(++done, total);
+        return result;
+      }),
+    })),
+  };
+}
+
+/** Like `runScenario`, with the cells given to `runner` (all at once: a pool keeps its threads busy). */
+export async function runScenarioOn(runner: CellRunner, scenario: Scenario, options: RunOptions = {}): Promise<ScenarioRuns> {
+  const { costs, seeds, plans } = planRuns(scenario, options);
+  const total = seeds.length * plans.length;
+  let done = 0;
+  const results = await Promise.all(
+    plans.map(async (plan) => ({
+      name: plan.name,
+      runs: await Promise.all(
+        seeds.map(async (seed) => {
+          const before = options.done?.(plan.name, seed);
+          const result = before ?? (await runner.run(cellTask(scenario, costs, plan.index, seed)));
+          if (!before) options.onCell?.(plan.name, result);
+          options.onProgress?.(++done, total);
+          return result;
+        }),
+      ),
+    })),
+  );
+  return { scenario, costs, seeds, plans: results };
+}
+
 /** Like `runScenario`, with cells spread over `threads` worker threads. */
 export async function runScenarioParallel(scenario: Scenario, threads: number, options: RunOptions = {}): Promise<ScenarioRuns> {
   if (threads <= 1 || !workersAvailable()) return runScenario(scenario, options);
-  assertDeployable(scenario, scenario.name);
-  const costs = options.costs ?? resolveCosts(scenario);
-  const seeds = seedList(scenario, options);
-  const total = seeds.length * scenario.plans.length;
-  const pool = new Tinypool({ filename: WORKER_FILE.href, minThreads: 1, maxThreads: Math.min(threads, total) });
-  let done = 0;
+  const total = seedList(scenario, options).length * scenario.plans.length;
+  const runner = cellRunner(Math.min(threads, total));
   try {
-    const plans = await Promise.all(
-      scenario.plans.map(async (plan, planIndex) => ({
-        name: plan.name,
-        runs: await Promise.all(
-          seeds.map(async (seed) => {
-            const result = (await pool.run(cellTask(scenario, costs, planIndex, seed)).catch(fromWorker)) as PlanRunResult;
-            options.onCell?.(plan.name, result);
-            options.onProgress?.(++done, total);
-            return result;
-          }),
-        ),
-      })),
-    );
-    return { scenario, costs, seeds, plans };
+    return await runScenarioOn(runner, scenario, options);
   } finally {
-    await pool.destroy();
+    await runner.close();
   }
 }

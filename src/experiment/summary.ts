@@ -379,7 +379,9 @@ export interface SummaryOptions {
 
 export function summarizeRuns(runs: ScenarioRuns, options: SummaryOptions = {}): RunSummary {
   const targets = workloadClasses(runs.scenario.workload).map((c) => c.target);
-  const plans = runs.plans.map((p, i) => summarizePlan(p.name, planKind(runs.scenario.plans[i]!), p.runs, targets));
+  // A run may cover some of the scenario's plans (a break-even search runs two): find each by name.
+  const spec = (name: string) => runs.scenario.plans.find((p) => p.name === name)!;
+  const plans = runs.plans.map((p) => summarizePlan(p.name, planKind(spec(p.name)), p.runs, targets));
   return {
     capsim: { version: capsimVersion(), command: 'run' },
     scenario: scenarioForOutput(runs.scenario),

@@ -251,7 +251,8 @@ export const pools = z
     provider: z.enum(GPU_PROVIDERS).default('aws'),
     reserved: z
       .strictObject({
-        gpus: z.int().min(1),
+        // 0 is allowed, so a sweep or a commit study can start from no commitment.
+        gpus: z.int().min(0),
         term: z.enum(['1y', '3y']).default('1y'),
         pricePerGpuHour: usdPerHour.optional(),
         discount: share.optional(),

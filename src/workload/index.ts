@@ -10,3 +10,4 @@ export * from './source.js';
 export * from './trace.js';
 export * from './trace-stats.js';
 export * from './fit.js';
+export * from './line-reader.js';

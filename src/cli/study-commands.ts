@@ -1,0 +1,201 @@
+/**
+ * The commands that run a study: run, sweep, breakeven, size, commit, and merge (which
+ * combines the folders of a sharded study into what the unsharded study writes). Each
+ * parses its flags into a `StudyDefinition` (plain data) and calls `executeStudy`, which
+ * opens the folder's store (new, or resumed), runs, writes the results and prints.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { cellRunner, summarizeRuns, scenarioWarnings, type ScenarioRuns } from '../experiment/index.js';
+import { InputError } from '../scenario/index.js';
+import { renderReportHtml } from '../report/index.js';
+import {
+  CellStore,
+  gridPoints,
+  loadStudy,
+  readManifest,
+  runBreakeven,
+  runCommit,
+  runPoints,
+  runShard,
+  runSize,
+  runSweep,
+  runsCsv,
+  studyCells,
+  studyManifest,
+  sweepCsv,
+  writeCellsInOrder,
+  type BreakevenOptions,
+  type CommitOptions,
+  type Point,
+  type Shard,
+  type SizeOptions,
+  type Study,
+  type StudyDefinition,
+} from '../study/index.js';
+import type { CliIo } from './io.js';
+import { progressDisplay, untilInterrupted } from './progress.js';
+import { renderRunTable } from './run-table.js';
+import { renderBreakeven, renderCommit, renderSize, renderSweepTable } from './study-tables.js';
+import { writableFile, writableFolder } from './paths.js';
+
+export interface StudyFlags {
+  readonly json?: boolean | undefined;
+  readonly out?: string | undefined;
+  readonly resume?: string | undefined;
+  readonly quiet?: boolean | undefined;
+  readonly workers?: number | undefined;
+  readonly shard?: Shard | undefined;
+  readonly report?: string | undefined;
+}
+
+/** The points a study covers before it starts (searches find theirs as they go). */
+function fixedPoints(definition: StudyDefinition): Point[] | undefined {
+  if (definition.command === 'run') return [[]];
+  if (definition.command === 'sweep') return gridPoints(definition.params);
+  return undefined;
+}
+
+/** The cells of the points a search evaluated, in order of value. */
+function searchedPoints(study: Study, store: CellStore): Point[] {
+  const path = String(study.definition.settings['param']);
+  const values = [...new Set(store.keys().map((k) => k.point[path]!))].sort((a, b) => Number(a) - Number(b));
+  return values.map((value) => [{ path, value }]);
+}
+
+export async function executeStudy(io: CliIo, definition: StudyDefinition, flags: StudyFlags): Promise<void> {
+  const study = loadStudy(definition);
+  const points = fixedPoints(definition);
+  const dir = flags.resume ?? flags.out;
+  if (flags.resume && flags.out && flags.resume !== flags.out) throw new InputError(`--resume ${flags.resume} and --out ${flags.out} name different folders; --resume writes into the folder it resumes.`);
+  if (flags.shard && !dir) throw new InputError('--shard needs --out DIR (where the shard keeps its cells for capsim merge).');
+  if (flags.shard && !points) throw new InputError(`--shard applies to run and sweep, whose cells are known before they start; ${definition.command} chooses its values as it goes (use --resume to continue one).`);
+  if (flags.report) writableFile(flags.report);
+  if (dir) writableFolder(dir);
+  const warnings = scenarioWarnings(study.base);
+  if (!flags.json && !flags.shard) for (const w of warnings) io.stderr(`warning: ${w}\n`);
+
+  const manifest = studyManifest(study, flags.shard);
+  const store = dir ? (flags.resume ? CellStore.resume(dir, manifest) : CellStore.create(dir, manifest)) : undefined;
+  const runner = cellRunner(flags.workers ?? availableParallelism());
+  const progress = progressDisplay(io, { quiet: flags.quiet });
+  const kept = () => (store && dir ? `${store.count} finished runs are in ${join(dir, 'cells.jsonl')}; repeat the command with --resume ${dir} to go on.` : 'Nothing was kept (with --out DIR, finished runs are).');
+  const run = { runner, store, onProgress: (done: number, total: number) => progress.update(done, total) };
+  try {
+    await untilInterrupted(io, progress, kept, async () => {
+      if (flags.shard) {
+        const count = await runShard(study, points!, flags.shard, { ...run, store: store! });
+        const mine = studyCells(study, points!).filter((_, k) => k % flags.shard!.count === flags.shard!.index);
+        writeCellsInOrder(dir!, mine, [store!]);
+        io.stdout(`shard ${flags.shard.index}/${flags.shard.count}: ${count} of ${studyCells(study, points!).length} runs in ${join(dir!, 'cells.jsonl')}; combine the shards with capsim merge\n`);
+        return;
+      }
+      const written: string[] = [];
+      const write = (name: string, text: string) => {
+        writeFileSync(join(dir!, name), text);
+        written.push(join(dir!, name));
+      };
+      let text: string;
+      let json: string;
+      switch (definition.command) {
+        case 'run': {
+          let runs: ScenarioRuns | undefined;
+          await runPoints(study, points!, run, (_, r) => (runs = r));
+          const summary = summarizeRuns(runs!, { warnings });
+          json = JSON.stringify(summary, null, 2) + '\n';
+          text = renderRunTable({ ...summary, warnings: [] });
+          const reports = [...(dir ? [join(dir, 'report.html')] : []), ...(flags.report ? [flags.report] : [])];
+          if (reports.length > 0) {
+            const html = renderReportHtml(summary);
+            for (const path of reports) {
+              writeFileSync(path, html);
+              written.push(path);
+            }
+          }
+          break;
+        }
+        case 'sweep': {
+          const result = await runSweep(study, points!, run);
+          json = JSON.stringify(result.summary, null, 2) + '\n';
+          text = renderSweepTable(result.summary);
+          if (dir) {
+            write('sweep.csv', sweepCsv(result.summary));
+            write('runs.csv', runsCsv(result.runs));
+          }
+          break;
+        }
+        case 'breakeven': {
+          const result = await runBreakeven(study, definition.settings as unknown as BreakevenOptions, run);
+          json = JSON.stringify(result, null, 2) + '\n';
+          text = renderBreakeven(result);
+          break;
+        }
+        case 'size': {
+          const result = await runSize(study, definition.settings as unknown as SizeOptions, run);
+          json = JSON.stringify(result, null, 2) + '\n';
+          text = renderSize(result);
+          break;
+        }
+        case 'commit': {
+          const result = await runCommit(study, definition.settings as unknown as CommitOptions, run);
+          json = JSON.stringify(result, null, 2) + '\n';
+          text = renderCommit(result);
+          break;
+        }
+      }
+      if (dir) {
+        written.unshift(join(dir, 'results.json'));
+        writeFileSync(join(dir, 'results.json'), json);
+        // The cells in the study's own order: the folder does not depend on threads, resumes or shards.
+        writeCellsInOrder(dir, studyCells(study, points ?? searchedPoints(study, store!)), [store!]);
+      }
+      progress.stop();
+      if (flags.json) io.stdout(json);
+      else io.stdout(text + written.map((path) => `${path === written[0] ? '\n' : ''}wrote ${path}\n`).join(''));
+    });
+  } finally {
+    store?.close();
+    await runner.close();
+  }
+}
+
+/** `capsim merge DIR... --out OUT`: the shards' cells combined, and the results the unsharded study would write. */
+export async function mergeShards(io: CliIo, dirs: readonly string[], flags: StudyFlags & { out: string }): Promise<void> {
+  const manifests = dirs.map((dir) => ({ dir, manifest: readManifest(dir) }));
+  const first = manifests[0]!.manifest;
+  for (const { dir, manifest } of manifests) {
+    if (manifest.fingerprint !== first.fingerprint) throw new InputError(`${dir} holds a different study from ${manifests[0]!.dir} (another scenario, parameters, plans or seeds); merge only the shards of one study.`);
+    if (!manifest['shard']) throw new InputError(`${dir} is not a shard (it was not run with --shard); there is nothing to merge.`);
+  }
+  const count = (first['shard'] as Shard).count;
+  const seen = new Map<number, string>();
+  for (const { dir, manifest } of manifests) {
+    const shard = manifest['shard'] as Shard;
+    if (shard.count !== count) throw new InputError(`${dir} is shard ${shard.index}/${shard.count}, but ${manifests[0]!.dir} is one of ${count}.`);
+    if (seen.has(shard.index)) throw new InputError(`shard ${shard.index}/${count} is given twice (${seen.get(shard.index)} and ${dir}).`);
+    seen.set(shard.index, dir);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
+  if (missing.length > 0) throw new InputError(`shard${missing.length > 1 ? 's' : ''} ${missing.slice(0, 10).map((i) => `${i}/${count}`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing; merge needs all ${count}.`);
+  const definition = first['definition'] as StudyDefinition;
+  const study = loadStudy(definition);
+  if (study.fingerprint !== first.fingerprint) throw new InputError(`the study's scenario, prices or capsim version changed since the shards ran (${definition.scenario ?? 'the built-in default'}); run the shards again.`);
+  const stores = manifests.map(({ dir, manifest }) => CellStore.resume(dir, manifest));
+  try {
+    const cells = studyCells(study, fixedPoints(definition)!);
+    const absent = cells.filter((cell) => !stores.some((s) => s.has(cell)));
+    if (absent.length > 0) {
+      const where = (k: number) => seen.get(cells.indexOf(absent[k]!) % count);
+      throw new InputError(`${absent.length} of ${cells.length} runs are missing (the first belongs to ${where(0)}); finish that shard with --resume, then merge.`);
+    }
+    writableFolder(flags.out);
+    const manifest = studyManifest(study);
+    CellStore.create(flags.out, manifest).close();
+    writeCellsInOrder(flags.out, cells, stores);
+  } finally {
+    for (const s of stores) s.close();
+  }
+  // Every cell is in the merged folder: resuming it computes nothing and writes the results.
+  await executeStudy(io, definition, { ...flags, resume: flags.out, out: undefined, workers: 1 });
+}
