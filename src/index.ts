@@ -14,7 +14,7 @@
  *
  * A reading guide to the sources. Data flows left to right through these folders:
  * random, engine, metrics → catalog → scenario → workload → backend → serving → api →
- * fleet → plan → cost → experiment → report → cli. Open these three files first:
+ * fleet → plan → cost → experiment → study → report → cli. Open these three files first:
  * - `backend/contract.ts`: what every backend kind promises (submit, a load view for
  *   routers, outcomes through a sink, usage meters at the end);
  * - `plan/plan-runtime.ts`: how a plan routes requests to its backends, owns the request

@@ -73,7 +73,8 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
   if (flags.shard && !points) throw new InputError(`--shard applies to run and sweep, whose cells are known before they start; ${definition.command} chooses its values as it goes (use --resume to continue one).`);
   if (flags.report) writableFile(flags.report);
   if (dir) writableFolder(dir);
-  const warnings = scenarioWarnings(study.base);
+  // Warnings about plans the study does not run (a search over one or two plans) are noise.
+  const warnings = scenarioWarnings(study.base).filter((w) => !w.startsWith('plan ') || study.plans.some((p) => w.startsWith(`plan ${p}:`)));
   if (!flags.json && !flags.shard) for (const w of warnings) io.stderr(`warning: ${w}\n`);
 
   const manifest = studyManifest(study, flags.shard);

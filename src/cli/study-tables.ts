@@ -43,7 +43,8 @@ export function renderBreakeven(r: BreakevenResult): string {
   const lines = [
     `capsim breakeven: ${a} against ${b} over ${r.param} from ${numberText(r.range.lo)} to ${numberText(r.range.hi)} — ${runsWord(r.seeds.length)} per value, ${r.points.length} values tried\n`,
     `cost the same per successful request at ${r.param} = ${crossingText(r.crossing)}`,
-    `the recommendation flips (friction ${r.friction}×) at ${r.param} = ${crossingText(r.frictionCrossing)}`,
+    `with the ${r.friction}× friction multiplier on the self-hosted plan, even at ${r.param} = ${crossingText(r.frictionCrossing)}`,
+    ...r.notes.map((n) => `note: ${n}`),
   ];
   if (r.atCrossing) {
     lines.push(
@@ -54,12 +55,13 @@ export function renderBreakeven(r: BreakevenResult): string {
   }
   const rows = r.points.map((p) => [
     num(p.value, 6),
-    ...p.plans.map((x) => pooledCost(x.perSuccessfulRequest)),
+    ...p.plans.map((x) => pooledCost(x.perSuccessfulRequest) + (x.meetsTargets ? '' : ' ✗')),
     `${usd(p.difference.value)} ± ${usd((p.difference.ci95[1] - p.difference.ci95[0]) / 2)}`,
     p.recommended ?? '—',
   ]);
   const header = [r.param, ...r.points[0]!.plans.map((p) => p.name), `${a} − ${b}`, 'recommended'];
-  return lines.join('\n') + '\n\n' + table(header, rows);
+  const legend = r.points.some((p) => p.plans.some((x) => !x.meetsTargets)) ? '✗ misses its SLO targets at that value\n' : '';
+  return lines.join('\n') + '\n\n' + table(header, rows) + legend;
 }
 
 export function renderSize(r: SizeResult): string {

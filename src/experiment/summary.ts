@@ -69,6 +69,8 @@ export interface PlanSummary {
   /** Malformed trace rows skipped per run (with skipBadRows). */
   skippedRows: AcrossRuns;
   latency: { queueWait: PooledLatency; e2e: PooledLatency; ttft: PooledLatency; tpot: PooledLatency };
+  /** Each run's mean queue wait (seconds), across runs: the interval to quote for the mean wait (the pooled latencies have none). */
+  meanQueueWait: AcrossRuns;
   /** LLM fleets: output tokens per second, mean running batch while busy, KV occupancy, preemptions per run. */
   outputTokensPerSecond: AcrossRuns;
   meanBatch: AcrossRuns;
@@ -312,6 +314,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
       ttft: pooledLatency(runs.map((r) => r.latency.ttft)),
       tpot: pooledLatency(runs.map((r) => r.latency.tpot)),
     },
+    meanQueueWait: over((r) => (r.latency.queueWait.count > 0 ? r.latency.queueWait.sum / r.latency.queueWait.count : NaN)),
     outputTokensPerSecond: over((r) => r.outputTokensPerSecond),
     meanBatch: over((r) => r.meanBatch),
     kvOccupancy: over((r) => r.kvOccupancy),

@@ -15,7 +15,7 @@ import { planKind } from '../plan/index.js';
 import { tQuantile975 } from '../metrics/index.js';
 import { InputError } from '../scenario/index.js';
 import type { AcrossRuns, PooledRatio } from '../metrics/index.js';
-import { PointEvaluator, type EvaluatedPoint, type PlanRuns } from './evaluate.js';
+import { meetsTargets, PointEvaluator, type EvaluatedPoint, type PlanRuns } from './evaluate.js';
 import { numberText, type Range } from './spec.js';
 import type { PointRunOptions, Study } from './study.js';
 
@@ -57,6 +57,8 @@ export interface BreakevenPlanFigures {
   readonly perSuccessfulRequest: PooledRatio;
   readonly successRate: AcrossRuns;
   readonly capacityUtilization: AcrossRuns;
+  /** Whether the plan meets its SLO targets here (a plan that misses is never recommended, whatever it costs). */
+  readonly meetsTargets: boolean;
 }
 
 export interface BreakevenPoint {
@@ -83,6 +85,8 @@ export interface BreakevenResult {
   readonly atCrossing?: BreakevenPoint;
   /** Every value tried, in order of value. */
   readonly points: readonly BreakevenPoint[];
+  /** What to keep in mind when reading the crossings (a plan missing its SLO targets). */
+  readonly notes: readonly string[];
 }
 
 export interface BreakevenOptions {
@@ -206,10 +210,19 @@ export async function runBreakeven(study: Study, options: BreakevenOptions, run:
       perSuccessfulRequest: plan.cost.pooledPerSuccessfulRequest,
       successRate: plan.successRate,
       capacityUtilization: plan.capacityUtilization,
+      meetsTargets: meetsTargets(plan),
     })),
     recommended: p.decision.recommended,
   });
   const at = crossing.value === null ? undefined : (await evaluator.evaluate([numberText(crossing.value)]))[0]!;
+  const points = evaluator.points().map(describe);
+  // The crossings compare cost alone; the decision first excludes a plan that misses its SLO targets.
+  const notes = options.plans.flatMap((name) => {
+    const missing = points.filter((p) => p.plans.find((x) => x.name === name)?.meetsTargets === false).map((p) => p.value);
+    if (missing.length === 0) return [];
+    const where = missing.length === points.length ? 'at every value tried' : `at ${missing.length} of the ${points.length} values tried (${numberText(missing[0]!)} to ${numberText(missing[missing.length - 1]!)})`;
+    return [`${name} misses its SLO targets ${where}, and a plan that misses them is not recommended whatever it costs`];
+  });
   return {
     capsim: { version: capsimVersion(), command: 'breakeven' },
     param: options.param,
@@ -221,6 +234,7 @@ export async function runBreakeven(study: Study, options: BreakevenOptions, run:
     crossing,
     frictionCrossing,
     ...(at ? { atCrossing: describe(at) } : {}),
-    points: evaluator.points().map(describe),
+    points,
+    notes,
   };
 }
