@@ -2,25 +2,17 @@
  * Text for the terminal: numbers with sensible precision and tables with aligned columns.
  */
 import type { AcrossRuns, PooledRatio } from '../metrics/index.js';
+import { duration, money, percent, significant } from '../report/format.js';
 
-/** A number with `digits` significant digits and thousands separators for large ones. */
-export function num(x: number, digits = 3): string {
-  if (!Number.isFinite(x)) return '—';
-  if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString('en-US');
-  return Number(x.toPrecision(digits)).toString();
-}
+/** A number with `digits` significant digits and thousands separators for large ones (never scientific notation). */
+export const num = (x: number, digits = 3): string => significant(x, digits);
 
 export function pct(x: number, digits = 1): string {
-  return Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '—';
+  return percent(x, digits);
 }
 
-/** Seconds as s or ms, whichever reads better. */
-export function secs(x: number): string {
-  if (!Number.isFinite(x)) return '—';
-  if (x === 0) return '0';
-  if (Math.abs(x) < 1) return `${num(x * 1000)}ms`;
-  return `${num(x)}s`;
-}
+/** Seconds as ms, s, min or h, whichever reads better. */
+export const secs = (x: number): string => duration(x);
 
 /** An across-runs figure as "mean ± half-width of its 95% CI". */
 export function meanCi(s: AcrossRuns, show: (x: number) => string = num): string {
@@ -38,11 +30,8 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
 }
 
-/** US dollars: whole dollars from $100, else three significant digits. */
-export function usd(x: number): string {
-  if (x < 0) return `−${usd(-x)}`;
-  return !Number.isFinite(x) ? '—' : Math.abs(x) >= 100 ? `$${num(x, 4)}` : `$${Number(x.toPrecision(3))}`;
-}
+/** US dollars: whole dollars from $1,000, else three significant digits. */
+export const usd = (x: number): string => money(x);
 
 /** Total cost over total successes across runs, ± the half-width of its 95% interval. */
 export function pooledCost(ratio: PooledRatio): string {

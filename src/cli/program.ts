@@ -16,7 +16,7 @@ import { readTraceSummary, renderFittedScenario, renderTraceStats, type TraceCom
 import { TraceError, type TraceFormat } from '../workload/index.js';
 import { describeScenario } from './run-table.js';
 import { parseParam, parseRange, parseShard, studyDefinition, type Range, type Shard, type StudyCommand, type StudyDefinition } from '../study/index.js';
-import { executeStudy, mergeShards } from './study-commands.js';
+import { executeStudy, mergeShards, renderSavedReport } from './study-commands.js';
 import { writableFile } from './paths.js';
 import { writeFileSync } from 'node:fs';
 
@@ -66,6 +66,7 @@ interface StudyCommandOptions {
   skipBadRows?: boolean;
   workers?: number;
   quiet?: boolean;
+  report?: string;
 }
 
 /** Reads and validates a scenario file, or the built-in default when none is named. */
@@ -112,6 +113,7 @@ function buildProgram(io: CliIo): Command {
       .option('--prices <file>', "API prices from a LiteLLM model_prices_and_context_window.json instead of the built-in table")
       .option('--skip-bad-rows', 'count and skip malformed rows of a replayed trace instead of stopping')
       .option('--workers <n>', 'worker threads for the runs (default: one per core; results do not depend on it)', positiveInt('--workers'))
+      .option('--report <file>', 'also write the HTML report (charts, works offline) to this file')
       .option('--quiet', 'no progress display on stderr');
   const definitionOf = (command: StudyCommand, file: string | undefined, opts: StudyCommandOptions, rest: Pick<StudyDefinition, 'params' | 'plans' | 'settings'>): StudyDefinition =>
     studyDefinition({ command, scenario: file, set: opts.set, prices: opts.prices, skipBadRows: Boolean(opts.skipBadRows), seeds: opts.seeds, seed: opts.seed, ...rest });
@@ -121,9 +123,8 @@ function buildProgram(io: CliIo): Command {
   studyOptions(program.command('run'))
     .description('run every plan of a scenario over Monte Carlo seeds and summarize (default: the built-in scenario)')
     .argument('[scenario]', 'scenario file (YAML or JSON)')
-    .option('--report <file>', 'write the HTML report (charts, works offline) to this file')
     .option('--shard <i/n>', 'run only share i of n (from 0) of the runs into --out, for capsim merge', shardOption)
-    .action(async (file: string | undefined, opts: StudyCommandOptions & { report?: string; shard?: Shard }) => {
+    .action(async (file: string | undefined, opts: StudyCommandOptions & { shard?: Shard }) => {
       await executeStudy(io, definitionOf('run', file, opts, { params: [], plans: undefined, settings: {} }), opts);
     });
 
@@ -173,6 +174,16 @@ function buildProgram(io: CliIo): Command {
     .action(async (file: string, opts: StudyCommandOptions & { plan: string; param: string; range: Range; step?: number }) => {
       const settings = { plan: opts.plan, param: opts.param, range: opts.range, ...(opts.step !== undefined ? { step: opts.step } : {}) };
       await executeStudy(io, definitionOf('commit', file, opts, { params: [], plans: [opts.plan], settings }), opts);
+    });
+
+  program
+    .command('report')
+    .description('render a saved result (results.json of run, sweep, breakeven, size or commit) as the HTML report again')
+    .argument('<results>', 'a results.json written by --out (or saved from --json)')
+    .option('-o, --output <file>', 'where to write the report (default: report.html beside the results)')
+    .option('--out <dir>', 'also write runs.csv (run) or sweep.csv (sweep) into this folder, with report.html')
+    .action((file: string, opts: { output?: string; out?: string }) => {
+      renderSavedReport(io, file, opts);
     });
 
   program

@@ -5,11 +5,11 @@
  * opens the folder's store (new, or resumed), runs, writes the results and prints.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { cellRunner, summarizeRuns, scenarioWarnings, type ScenarioRuns } from '../experiment/index.js';
+import { cellRunner, readInputFile, summarizeRuns, scenarioWarnings, type RunSummary, type ScenarioRuns } from '../experiment/index.js';
 import { InputError } from '../scenario/index.js';
-import { renderReportHtml } from '../report/index.js';
+import { renderReportHtml, renderStudyReportHtml, type StudyResult } from '../report/index.js';
 import {
   CellStore,
   gridPoints,
@@ -21,6 +21,7 @@ import {
   runShard,
   runSize,
   runSweep,
+  perRunCsv,
   runsCsv,
   studyCells,
   studyManifest,
@@ -33,6 +34,7 @@ import {
   type SizeOptions,
   type Study,
   type StudyDefinition,
+  type SweepSummary,
 } from '../study/index.js';
 import type { CliIo } from './io.js';
 import { progressDisplay, untilInterrupted } from './progress.js';
@@ -99,6 +101,7 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
       };
       let text: string;
       let json: string;
+      let html: () => string;
       switch (definition.command) {
         case 'run': {
           let runs: ScenarioRuns | undefined;
@@ -106,20 +109,15 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
           const summary = summarizeRuns(runs!, { warnings });
           json = JSON.stringify(summary, null, 2) + '\n';
           text = renderRunTable({ ...summary, warnings: [] });
-          const reports = [...(dir ? [join(dir, 'report.html')] : []), ...(flags.report ? [flags.report] : [])];
-          if (reports.length > 0) {
-            const html = renderReportHtml(summary);
-            for (const path of reports) {
-              writeFileSync(path, html);
-              written.push(path);
-            }
-          }
+          html = () => renderReportHtml(summary);
+          if (dir) write('runs.csv', perRunCsv(summary.plans));
           break;
         }
         case 'sweep': {
           const result = await runSweep(study, points!, run);
           json = JSON.stringify(result.summary, null, 2) + '\n';
           text = renderSweepTable(result.summary);
+          html = () => renderStudyReportHtml(result.summary);
           if (dir) {
             write('sweep.csv', sweepCsv(result.summary));
             write('runs.csv', runsCsv(result.runs));
@@ -130,19 +128,30 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
           const result = await runBreakeven(study, definition.settings as unknown as BreakevenOptions, run);
           json = JSON.stringify(result, null, 2) + '\n';
           text = renderBreakeven(result);
+          html = () => renderStudyReportHtml(result);
           break;
         }
         case 'size': {
           const result = await runSize(study, definition.settings as unknown as SizeOptions, run);
           json = JSON.stringify(result, null, 2) + '\n';
           text = renderSize(result);
+          html = () => renderStudyReportHtml(result);
           break;
         }
         case 'commit': {
           const result = await runCommit(study, definition.settings as unknown as CommitOptions, run);
           json = JSON.stringify(result, null, 2) + '\n';
           text = renderCommit(result);
+          html = () => renderStudyReportHtml(result);
           break;
+        }
+      }
+      const reports = [...(dir ? [join(dir, 'report.html')] : []), ...(flags.report ? [flags.report] : [])];
+      if (reports.length > 0) {
+        const page = html();
+        for (const path of reports) {
+          writeFileSync(path, page);
+          written.push(path);
         }
       }
       if (dir) {
@@ -199,4 +208,41 @@ export async function mergeShards(io: CliIo, dirs: readonly string[], flags: Stu
   }
   // Every cell is in the merged folder: resuming it computes nothing and writes the results.
   await executeStudy(io, definition, { ...flags, resume: flags.out, out: undefined, workers: 1 });
+}
+
+/** `capsim report results.json`: the report of a saved result, and with --out its CSV tables. */
+export function renderSavedReport(io: CliIo, file: string, opts: { output?: string | undefined; out?: string | undefined }): void {
+  const text = readInputFile(file, 'results file');
+  let result: { capsim?: { command?: unknown } };
+  try {
+    result = JSON.parse(text) as typeof result;
+  } catch (error) {
+    throw new InputError(`${file} is not JSON: ${(error as Error).message}.`);
+  }
+  const command = result?.capsim?.command;
+  const commands = ['run', 'sweep', 'breakeven', 'size', 'commit'];
+  if (typeof command !== 'string' || !commands.includes(command)) {
+    throw new InputError(`${file} is not a capsim result: its capsim.command is ${JSON.stringify(command) ?? 'missing'}, expected one of ${commands.join(', ')}.`);
+  }
+  const output = opts.output ?? (opts.out ? join(opts.out, 'report.html') : join(dirname(file), 'report.html'));
+  if (opts.out) writableFolder(opts.out);
+  writableFile(output);
+  const written: string[] = [];
+  try {
+    writeFileSync(output, command === 'run' ? renderReportHtml(result as RunSummary) : renderStudyReportHtml(result as StudyResult));
+    written.push(output);
+    if (opts.out && command === 'run') {
+      writeFileSync(join(opts.out, 'runs.csv'), perRunCsv((result as RunSummary).plans));
+      written.push(join(opts.out, 'runs.csv'));
+    }
+    if (opts.out && command === 'sweep') {
+      writeFileSync(join(opts.out, 'sweep.csv'), sweepCsv(result as SweepSummary));
+      written.push(join(opts.out, 'sweep.csv'));
+    }
+  } catch (error) {
+    // A results file from another version, or edited by hand, may lack what the report reads.
+    if (error instanceof TypeError) throw new InputError(`${file} does not have the fields of a capsim ${command} result (${error.message}); was it written by this version of capsim?`);
+    throw error;
+  }
+  for (const path of written) io.stdout(`wrote ${path}\n`);
 }

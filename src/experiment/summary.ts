@@ -59,7 +59,7 @@ export interface PlanSummary {
   /** The time series of the run with the median cost per successful request, and the across-runs band of replicas and spend. */
   timeSeries: TimeSeriesSummary | undefined;
   /** Per run, what the report plots: cost per successful request and per month, success rate. */
-  perRun: { seed: number; costPerSuccessfulRequest: number | null; costPerMonth: number; successRate: number | null }[];
+  perRun: PerRunFigures[];
   api: { calls: AcrossRuns; rateLimited: AcrossRuns; errors: AcrossRuns; retries: AcrossRuns };
   spotPreemptions: AcrossRuns;
   replicaFailures: AcrossRuns;
@@ -71,6 +71,8 @@ export interface PlanSummary {
   latency: { queueWait: PooledLatency; e2e: PooledLatency; ttft: PooledLatency; tpot: PooledLatency };
   /** Each run's mean queue wait (seconds), across runs: the interval to quote for the mean wait (the pooled latencies have none). */
   meanQueueWait: AcrossRuns;
+  /** Quantiles of time to first token and end-to-end latency pooled over runs, for CDFs. */
+  latencyQuantiles: LatencyQuantiles;
   /** LLM fleets: output tokens per second, mean running batch while busy, KV occupancy, preemptions per run. */
   outputTokensPerSecond: AcrossRuns;
   meanBatch: AcrossRuns;
@@ -84,6 +86,31 @@ export interface PlanSummary {
   replicaUtilization: number[];
   queueLength: AcrossRuns;
   inSystem: AcrossRuns;
+}
+
+/** One run of a plan: what the report plots per run and `capsim report --out` writes to runs.csv (null: not measured). */
+export interface PerRunFigures {
+  seed: number;
+  costPerSuccessfulRequest: number | null;
+  costPerMonth: number;
+  costTotal: number;
+  successRate: number | null;
+  sloAttainment: number | null;
+  arrived: number;
+  succeeded: number;
+  failed: number;
+  utilization: number | null;
+  capacityUtilization: number | null;
+  meanQueueWait: number | null;
+  /** Values drawn for uncertain inputs, by path. */
+  drawn: Record<string, number>;
+}
+
+/** Pooled latency quantiles at fixed probabilities: the report's CDFs. */
+export interface LatencyQuantiles {
+  probabilities: number[];
+  ttft: number[];
+  e2e: number[];
 }
 
 export interface ClassSummary {
@@ -293,9 +320,18 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
     timeSeries: timeSeriesSummary(runs),
     perRun: runs.map((r) => ({
       seed: r.seed,
-      costPerSuccessfulRequest: Number.isFinite(r.cost.perSuccessfulRequest) ? r.cost.perSuccessfulRequest : null,
+      costPerSuccessfulRequest: finiteOrNull(r.cost.perSuccessfulRequest),
       costPerMonth: r.cost.perMonth,
-      successRate: Number.isFinite(r.successRate) ? r.successRate : null,
+      costTotal: r.cost.total,
+      successRate: finiteOrNull(r.successRate),
+      sloAttainment: finiteOrNull(r.sloAttainment),
+      arrived: r.requests.arrived,
+      succeeded: r.requests.succeeded,
+      failed: r.requests.failed,
+      utilization: finiteOrNull(r.utilization),
+      capacityUtilization: finiteOrNull(r.capacityUtilization),
+      meanQueueWait: r.latency.queueWait.count > 0 ? r.latency.queueWait.sum / r.latency.queueWait.count : null,
+      drawn: { ...r.uncertain },
     })),
     api: {
       calls: over((r) => r.api.calls),
@@ -315,6 +351,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
       tpot: pooledLatency(runs.map((r) => r.latency.tpot)),
     },
     meanQueueWait: over((r) => (r.latency.queueWait.count > 0 ? r.latency.queueWait.sum / r.latency.queueWait.count : NaN)),
+    latencyQuantiles: latencyQuantiles(runs),
     outputTokensPerSecond: over((r) => r.outputTokensPerSecond),
     meanBatch: over((r) => r.meanBatch),
     kvOccupancy: over((r) => r.kvOccupancy),
@@ -325,6 +362,20 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
     queueLength: over((r) => r.queueLength),
     inSystem: over((r) => r.inSystem),
   };
+}
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** Probabilities at which the report draws latency CDFs: every percent, and the tail. */
+const CDF_PROBABILITIES = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.995, 0.999];
+
+function latencyQuantiles(runs: readonly PlanRunResult[]): LatencyQuantiles {
+  const pooled = (pick: (r: PlanRunResult) => SerializedHistogram) => {
+    const h = new LogHistogram();
+    for (const r of runs) h.merge(LogHistogram.fromJSON(pick(r)));
+    return CDF_PROBABILITIES.map((p) => h.quantile(p));
+  };
+  return { probabilities: CDF_PROBABILITIES, ttft: pooled((r) => r.latency.ttft), e2e: pooled((r) => r.latency.e2e) };
 }
 
 function monthsSummary(runs: readonly PlanRunResult[]): MonthSummary[] | undefined {

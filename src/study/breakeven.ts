@@ -13,7 +13,8 @@
 import { capsimVersion } from '../experiment/index.js';
 import { planKind } from '../plan/index.js';
 import { tQuantile975 } from '../metrics/index.js';
-import { InputError } from '../scenario/index.js';
+import { InputError, scenarioForOutput } from '../scenario/index.js';
+import { resolveCosts, type CostBook } from '../cost/index.js';
 import type { AcrossRuns, PooledRatio } from '../metrics/index.js';
 import { meetsTargets, PointEvaluator, type EvaluatedPoint, type PlanRuns } from './evaluate.js';
 import { numberText, type Range } from './spec.js';
@@ -73,6 +74,9 @@ export interface BreakevenPoint {
 
 export interface BreakevenResult {
   readonly capsim: { readonly version: string; readonly command: 'breakeven' };
+  /** The scenario with no value applied, and its prices: what the answer rests on. */
+  readonly scenario: ReturnType<typeof scenarioForOutput>;
+  readonly prices: CostBook;
   readonly param: string;
   readonly range: Range;
   readonly plans: readonly [string, string];
@@ -225,6 +229,8 @@ export async function runBreakeven(study: Study, options: BreakevenOptions, run:
   });
   return {
     capsim: { version: capsimVersion(), command: 'breakeven' },
+    scenario: scenarioForOutput(study.base),
+    prices: resolveCosts(study.base, study.catalog),
     param: options.param,
     range: options.range,
     plans: options.plans,

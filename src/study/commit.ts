@@ -11,7 +11,8 @@
  */
 import { capsimVersion } from '../experiment/index.js';
 import { acrossRuns, type AcrossRuns } from '../metrics/index.js';
-import { InputError } from '../scenario/index.js';
+import { InputError, scenarioForOutput } from '../scenario/index.js';
+import { resolveCosts, type CostBook } from '../cost/index.js';
 import { meetsTargets, PointEvaluator } from './evaluate.js';
 import type { Range } from './spec.js';
 import type { PointRunOptions, Study } from './study.js';
@@ -31,6 +32,9 @@ export interface CommitLevel {
 
 export interface CommitResult {
   readonly capsim: { readonly version: string; readonly command: 'commit' };
+  /** The scenario with no value applied, and its prices: what the answer rests on. */
+  readonly scenario: ReturnType<typeof scenarioForOutput>;
+  readonly prices: CostBook;
   readonly plan: string;
   readonly param: string;
   readonly range: Range;
@@ -78,6 +82,8 @@ export async function runCommit(study: Study, options: CommitOptions, run: Point
   const minP95 = lowest((l) => l.monthlyCost.p95);
   return {
     capsim: { version: capsimVersion(), command: 'commit' },
+    scenario: scenarioForOutput(study.base),
+    prices: resolveCosts(study.base, study.catalog),
     plan: options.plan,
     param: options.param,
     range: options.range,

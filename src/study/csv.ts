@@ -6,6 +6,8 @@
  * Pure.
  */
 
+import type { PlanSummary } from '../experiment/index.js';
+
 export type CsvValue = string | number | null | undefined;
 
 function field(value: CsvValue): string {
@@ -40,7 +42,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * they are not one figure.
  */
 export function flattenFigures(value: unknown, prefix: string, into: Map<string, CsvValue>): Map<string, CsvValue> {
-  if (typeof value === 'number' || typeof value === 'string') into.set(prefix, value);
+  // null is what JSON makes of NaN: the same empty field whether the summary was read back or not.
+  if (typeof value === 'number' || typeof value === 'string' || value === null) into.set(prefix, value);
   else if (isRecord(value)) {
     for (const [key, v] of Object.entries(value)) {
       const path = prefix === '' ? key : `${prefix}.${key}`;
@@ -51,4 +54,18 @@ export function flattenFigures(value: unknown, prefix: string, into: Map<string,
     }
   }
   return into;
+}
+
+/** runs.csv of a run: one row per plan and seed with every per-run figure (and the values drawn for uncertain inputs). */
+export function perRunCsv(plans: readonly Pick<PlanSummary, 'name' | 'perRun'>[]): string {
+  return toCsv(
+    plans.flatMap((plan) =>
+      plan.perRun.map(({ drawn, ...figures }) => {
+        const row = new Map<string, CsvValue>([['plan', plan.name]]);
+        for (const [k, v] of Object.entries(figures)) row.set(k, v);
+        for (const [k, v] of Object.entries(drawn)) row.set(`drawn.${k}`, v);
+        return row;
+      }),
+    ),
+  );
 }

@@ -10,7 +10,8 @@
  */
 import { capsimVersion } from '../experiment/index.js';
 import type { AcrossRuns, PooledRatio } from '../metrics/index.js';
-import { InputError } from '../scenario/index.js';
+import { InputError, scenarioForOutput } from '../scenario/index.js';
+import { resolveCosts, type CostBook } from '../cost/index.js';
 import { meetsTargets, PointEvaluator, type EvaluatedPoint } from './evaluate.js';
 import type { Range } from './spec.js';
 import type { PointRunOptions, Study } from './study.js';
@@ -34,6 +35,9 @@ export interface SizeTried {
 
 export interface SizeResult {
   readonly capsim: { readonly version: string; readonly command: 'size' };
+  /** The scenario with no value applied, and its prices: what the answer rests on. */
+  readonly scenario: ReturnType<typeof scenarioForOutput>;
+  readonly prices: CostBook;
   readonly plan: string;
   readonly param: string;
   readonly range: Range | undefined;
@@ -119,6 +123,8 @@ export async function runSize(study: Study, options: SizeOptions, run: PointRunO
   const top = all[all.length - 1];
   return {
     capsim: { version: capsimVersion(), command: 'size' },
+    scenario: scenarioForOutput(study.base),
+    prices: resolveCosts(study.base, study.catalog),
     plan: options.plan,
     param: options.param,
     range,

@@ -5,14 +5,14 @@
  * progress; per-run scalars are kept for runs.csv.
  */
 import { capsimVersion, scenarioWarnings, summarizeRuns, type PlanRunResult, type PlanSummary, type RunSummary, type ScenarioRuns } from '../experiment/index.js';
-import type { Decision } from '../cost/index.js';
+import { resolveCosts, type CostBook, type Decision } from '../cost/index.js';
 import { scenarioForOutput } from '../scenario/index.js';
 import { flattenFigures, toCsv, type CsvValue } from './csv.js';
 import type { Param, Point } from './spec.js';
 import { pointRecord, runPoints, type PointRunOptions, type Study } from './study.js';
 
 /** A plan's figures at one point: what `run --json` gives per plan, less the per-run lists, time series and months. */
-export type PointPlanFigures = Omit<PlanSummary, 'perRun' | 'timeSeries' | 'months' | 'replicaUtilization'>;
+export type PointPlanFigures = Omit<PlanSummary, 'perRun' | 'timeSeries' | 'months' | 'replicaUtilization' | 'latencyQuantiles'>;
 
 export interface SweepPoint {
   readonly values: Readonly<Record<string, string>>;
@@ -33,6 +33,8 @@ export type RunScalars = Readonly<Record<string, number>>;
 export interface SweepSummary {
   readonly capsim: { readonly version: string; readonly command: 'sweep' };
   readonly scenario: ReturnType<typeof scenarioForOutput>;
+  /** The prices of the scenario with no point applied (a swept price shows in the points). */
+  readonly prices: CostBook;
   readonly params: readonly Param[];
   readonly seeds: readonly number[];
   readonly warnings: readonly string[];
@@ -40,7 +42,7 @@ export interface SweepSummary {
 }
 
 export function pointFigures(plan: PlanSummary): PointPlanFigures {
-  const { perRun: _perRun, timeSeries: _timeSeries, months: _months, replicaUtilization: _replicas, ...figures } = plan;
+  const { perRun: _perRun, timeSeries: _timeSeries, months: _months, replicaUtilization: _replicas, latencyQuantiles: _quantiles, ...figures } = plan;
   return figures;
 }
 
@@ -86,6 +88,7 @@ export async function runSweep(study: Study, points: readonly Point[], options: 
     summary: {
       capsim: { version: capsimVersion(), command: 'sweep' },
       scenario: scenarioForOutput(study.base),
+      prices: resolveCosts(study.base, study.catalog),
       params: study.definition.params,
       seeds: [...study.seeds],
       warnings: scenarioWarnings(study.base),
