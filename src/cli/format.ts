@@ -22,12 +22,66 @@ export function meanCi(s: AcrossRuns, show: (x: number) => string = num): string
   return visible ? `${show(s.mean)} ± ${show(half)}` : show(s.mean);
 }
 
-/** A table: first column left-aligned labels, the others right-aligned. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** How tables print: as text that fits a width (by splitting wide tables), or as Markdown. */
+export interface TableLayout {
+  /** Columns of the terminal (100 when output is not a terminal). */
+  readonly width: number;
+  readonly markdown: boolean;
+}
+
+export const DEFAULT_LAYOUT: TableLayout = { width: 100, markdown: false };
+
+/**
+ * A table: the key columns (the first `keys`) left-aligned, the others right-aligned. A
+ * table wider than the layout's width is split into several, each repeating the key
+ * columns, so plans side by side never run off a 100-column terminal.
+ */
+export function table(header: readonly string[], rows: readonly (readonly string[])[], layout: TableLayout = DEFAULT_LAYOUT, keys = 1): string {
+  if (layout.markdown) {
+    const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+    return [line(header), `| ${header.map((_, i) => (i < keys ? '---' : '---:')).join(' | ')} |`, ...rows.map(line)].join('\n') + '\n';
+  }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+  const keyWidth = widths.slice(0, keys).reduce((a, w) => a + w + 2, 0);
+  const groups: number[][] = [];
+  for (let i = keys, used = keyWidth; i < header.length; i++) {
+    const last = groups[groups.length - 1];
+    if (!last || (used + widths[i]! > layout.width && last.length > 0)) {
+      groups.push([i]);
+      used = keyWidth + widths[i]! + 2;
+    } else {
+      last.push(i);
+      used += widths[i]! + 2;
+    }
+  }
+  const render = (columns: readonly number[]) => {
+    const all = [...Array.from({ length: keys }, (_, k) => k), ...columns];
+    const line = (cells: readonly string[]) => all.map((i) => (i < keys ? (cells[i] ?? '').padEnd(widths[i]!) : (cells[i] ?? '').padStart(widths[i]!))).join('  ').trimEnd();
+    return [line(header), all.map((i) => '─'.repeat(widths[i]!)).join('  '), ...rows.map(line)].join('\n') + '\n';
+  };
+  return (groups.length === 0 ? [render([])] : groups.map(render)).join('\n');
+}
+
+/** Text wrapped at spaces to a width; lines after the first of a paragraph indented by `indent`. */
+export function wrap(text: string, width: number, indent = '  '): string {
+  return text
+    .split('\n')
+    .map((paragraph) => {
+      if (paragraph.length <= width) return paragraph;
+      const lead = /^\s*/.exec(paragraph)![0];
+      const words = paragraph.trim().split(/ +/);
+      const lines: string[] = [];
+      let line = lead;
+      for (const word of words) {
+        if (line.trim() !== '' && line.length + 1 + word.length > width) {
+          lines.push(line);
+          line = lead + indent + word;
+        } else line = line.trim() === '' ? lead + word : `${line} ${word}`;
+      }
+      lines.push(line);
+      return lines.join('\n');
+    })
+    .join('\n');
 }
 
 /** US dollars: whole dollars from $1,000, else three significant digits. */

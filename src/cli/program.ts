@@ -16,7 +16,7 @@ import { readTraceSummary, renderFittedScenario, renderTraceStats, type TraceCom
 import { TraceError, type TraceFormat } from '../workload/index.js';
 import { describeScenario } from './run-table.js';
 import { parseParam, parseRange, parseShard, studyDefinition, type Range, type Shard, type StudyCommand, type StudyDefinition } from '../study/index.js';
-import { executeStudy, mergeShards, renderSavedReport } from './study-commands.js';
+import { executeStudy, mergeShards, renderSavedReport, type OutputFormat } from './study-commands.js';
 import { writableFile } from './paths.js';
 import { writeFileSync } from 'node:fs';
 
@@ -67,6 +67,7 @@ interface StudyCommandOptions {
   workers?: number;
   quiet?: boolean;
   report?: string;
+  format?: OutputFormat;
 }
 
 /** Reads and validates a scenario file, or the built-in default when none is named. */
@@ -114,10 +115,15 @@ function buildProgram(io: CliIo): Command {
       .option('--skip-bad-rows', 'count and skip malformed rows of a replayed trace instead of stopping')
       .option('--workers <n>', 'worker threads for the runs (default: one per core; results do not depend on it)', positiveInt('--workers'))
       .option('--report <file>', 'also write the HTML report (charts, works offline) to this file')
+      .option('--format <f>', 'how the answer prints: table (fitted to the terminal), markdown, csv or json', outputFormat)
       .option('--quiet', 'no progress display on stderr');
   const definitionOf = (command: StudyCommand, file: string | undefined, opts: StudyCommandOptions, rest: Pick<StudyDefinition, 'params' | 'plans' | 'settings'>): StudyDefinition =>
     studyDefinition({ command, scenario: file, set: opts.set, prices: opts.prices, skipBadRows: Boolean(opts.skipBadRows), seeds: opts.seeds, seed: opts.seed, ...rest });
   const shardOption = (v: string): Shard => parseShard(v);
+  const outputFormat = (v: string): OutputFormat => {
+    if (v === 'table' || v === 'markdown' || v === 'csv' || v === 'json') return v;
+    throw new InvalidArgumentError(`--format must be table, markdown, csv or json, got "${v}".`);
+  };
   const rangeOption = (v: string): Range => parseRange(v);
 
   studyOptions(program.command('run'))

@@ -5,9 +5,9 @@ import type { CostBook } from '../cost/index.js';
 import type { RunSummary } from '../experiment/index.js';
 import type { FailureReason, PooledRatio } from '../metrics/index.js';
 import { formatDuration, uncertainFields, type Scenario } from '../scenario/index.js';
-import { meanCi, num, pct, pooledCost, secs, table, usd } from './format.js';
+import { DEFAULT_LAYOUT, meanCi, num, pct, pooledCost, secs, table, usd, wrap, type TableLayout } from './format.js';
 
-export function renderRunTable(summary: RunSummary): string {
+export function renderRunTable(summary: RunSummary, layout: TableLayout = DEFAULT_LAYOUT): string {
   const { scenario, seeds, plans } = summary;
   const head =
     `capsim run: ${scenario.name} — ${seeds.length} run${seeds.length === 1 ? '' : 's'} (seeds ${seeds[0]}..${seeds[seeds.length - 1]}), ` +
@@ -57,14 +57,6 @@ export function renderRunTable(summary: RunSummary): string {
       ['cost per million output tokens', ...plans.map((p) => meanCi(p.cost.perMillionOutputTokens, usd))],
       ['GPU utilization paid for', ...plans.map((p) => (Number.isFinite(p.cost.paidUtilization.mean) ? meanCi(p.cost.paidUtilization, (x) => pct(x)) : '—'))],
     );
-    // One row per labelled item ("API input tokens, gpt-4o-mini"); a plan without it shows —.
-    const labels = [...new Set(plans.flatMap((p) => Object.keys(p.cost.itemsPerMonth).map((id) => p.cost.itemLabels[id] ?? id)))];
-    for (const label of labels) {
-      rows.push([`  ${label} per month`, ...plans.map((p) => {
-        const ids = Object.keys(p.cost.itemsPerMonth).filter((id) => (p.cost.itemLabels[id] ?? id) === label);
-        return ids.length > 0 ? usd(ids.reduce((a, id) => a + p.cost.itemsPerMonth[id]!, 0)) : '—';
-      })]);
-    }
     if (plans.some((p) => p.api.calls.mean > 0)) {
       rows.push(
         ['API 429 answers per run', ...plans.map((p) => meanCi(p.api.rateLimited))],
@@ -76,12 +68,13 @@ export function renderRunTable(summary: RunSummary): string {
   if (plans.some((p) => p.skippedRows.mean > 0)) rows.push(['bad trace rows skipped per run', ...plans.map((p) => meanCi(p.skippedRows))]);
   const uncertain = Object.keys(plans[0]?.uncertain ?? {});
   for (const path of uncertain) rows.push([`drawn: ${path}`, ...plans.map((p) => meanCi(p.uncertain[path]!))]);
-  let text = head + table(['', ...plans.map((p) => p.name)], rows);
-  text += classTable(summary);
-  text += backendTable(summary);
-  text += routingTable(summary);
-  text += scalingTable(summary);
-  text += monthsTable(summary);
+  let text = head + table(['', ...plans.map((p) => p.name)], rows, layout);
+  if (billed) text += billLines(summary);
+  text += classTable(summary, layout);
+  text += backendTable(summary, layout);
+  text += routingTable(summary, layout);
+  text += scalingTable(summary, layout);
+  text += monthsTable(summary, layout);
   const decision = summary.decision;
   if (billed && !decision.recommended && decision.excluded.length > 0) text += `\nno plan recommended: ${decision.rule}\n`;
   if (billed && decision.excluded.length > 0) text += decision.excluded.map((e) => `  not recommended: ${e.plan}: ${e.reason}\n`).join('');
@@ -95,7 +88,7 @@ export function renderRunTable(summary: RunSummary): string {
     }
   }
   if (summary.warnings.length > 0) text += '\n' + summary.warnings.map((w) => `warning: ${w}`).join('\n') + '\n';
-  return text;
+  return layout.markdown ? text : wrap(text, layout.width);
 }
 
 /** Why requests failed, in words (the keys of `failedBy`). */
@@ -111,7 +104,16 @@ export const FAILURE_WORDS: Record<FailureReason, string> = {
 };
 
 /** With several request classes: each class's outcomes, latency and share of the cost, one column per plan. */
-function classTable(summary: RunSummary): string {
+/** Each plan's monthly bill by line item, in words: a line per plan (items are too many and too long for columns). */
+function billLines(summary: RunSummary): string {
+  const lines = summary.plans.map((p) => {
+    const items = Object.entries(p.cost.itemsPerMonth).map(([id, usdPerMonth]) => `${p.cost.itemLabels[id] ?? id} ${usd(usdPerMonth)}`);
+    return `  ${p.name}: ${items.length > 0 ? items.join(' · ') : 'nothing billed'}`;
+  });
+  return `\nmonthly bill by line item (730 h, mean over runs)\n${lines.join('\n')}\n`;
+}
+
+function classTable(summary: RunSummary, layout: TableLayout): string {
   const classes = summary.plans[0]?.classes ?? [];
   if (classes.length < 2) return '';
   const rows: string[][] = [];
@@ -124,11 +126,11 @@ function classTable(summary: RunSummary): string {
     rows.push(['  end-to-end p99', ...summary.plans.map((p) => secs(p.classes[k]!.latency.e2e.p99))]);
     rows.push(['  share of cost', ...summary.plans.map((p) => meanCi(p.classes[k]!.costShare, (x) => pct(x)))]);
   });
-  return '\nper request class\n' + table(['', ...summary.plans.map((p) => p.name)], rows);
+  return '\nper request class\n' + table(['', ...summary.plans.map((p) => p.name)], rows, layout);
 }
 
 /** Runs longer than a month: each plan's cost per month and per successful request, month by month. */
-function monthsTable(summary: RunSummary): string {
+function monthsTable(summary: RunSummary, layout: TableLayout): string {
   const months = summary.plans[0]?.months;
   if (!months) return '';
   const rows = months.map((m, k) => [
@@ -138,25 +140,25 @@ function monthsTable(summary: RunSummary): string {
       return pm ? `${usd(pm.total.mean)} · ${usd(pm.perSuccessfulRequest.value)}/success` : '—';
     }),
   ]);
-  let text = '\nmonth by month (cost of the month · per successful request)\n' + table(['', ...summary.plans.map((p) => p.name)], rows);
+  let text = '\nmonth by month (cost of the month · per successful request)\n' + table(['', ...summary.plans.map((p) => p.name)], rows, layout);
   const owed = summary.plans.filter((p) => p.cost.commitmentOwed.mean > 0);
   for (const p of owed) text += `  ${p.name}: reservations still owe ${usd(p.cost.commitmentOwed.mean)} after the horizon (term left × reserved price; not in the cost above)\n`;
   return text;
 }
 
 /** Autoscaled fleets: how many replicas on average, how often they moved, stockouts. */
-function scalingTable(summary: RunSummary): string {
+function scalingTable(summary: RunSummary, layout: TableLayout): string {
   const rows = summary.plans.flatMap((p) =>
     p.backends
       .filter((b) => b.scaling)
       .map((b) => [`${p.name} / ${b.name}`, meanCi(b.scaling!.meanReplicas), meanCi(b.scaling!.scaleUps), meanCi(b.scaling!.scaleDowns), meanCi(b.scaling!.stockouts), pct(b.capacityUtilization.mean)]),
   );
   if (rows.length === 0) return '';
-  return '\nautoscaling (per run)\n' + table(['', 'mean replicas', 'scale-ups', 'scale-downs', 'stockouts', 'capacity used'], rows);
+  return '\nautoscaling (per run)\n' + table(['', 'mean replicas', 'scale-ups', 'scale-downs', 'stockouts', 'capacity used'], rows, layout);
 }
 
 /** Plans with routing rules: where requests went, and how many were re-routed. */
-function routingTable(summary: RunSummary): string {
+function routingTable(summary: RunSummary, layout: TableLayout): string {
   const routed = summary.plans.filter((p) => p.routing);
   if (routed.length === 0) return '';
   const rows = routed.map((p) => {
@@ -164,11 +166,11 @@ function routingTable(summary: RunSummary): string {
     const share = Object.entries(r.byBackend).map(([name, n]) => `${name} ${num(n.mean)}`).join(', ');
     return [p.name, share, num(r.overflows.mean), num(r.fallbacks.mean), num(r.misroutes.mean), num(r.escalations.mean)];
   });
-  return '\nrouting (per run)\n' + table(['', 'requests given to', 'overflows', 'fallbacks', 'misroutes', 'escalations'], rows);
+  return '\nrouting (per run)\n' + table(['', 'requests given to', 'overflows', 'fallbacks', 'misroutes', 'escalations'], rows, layout);
 }
 
 /** Plans of several backends: what each backend was given and how it ended there. */
-function backendTable(summary: RunSummary): string {
+function backendTable(summary: RunSummary, layout: TableLayout): string {
   const several = summary.plans.filter((p) => p.backends.length > 1);
   if (several.length === 0) return '';
   const rows = several.flatMap((p) =>
@@ -180,7 +182,7 @@ function backendTable(summary: RunSummary): string {
       Number.isFinite(b.utilization.mean) ? pct(b.utilization.mean) : '—',
     ]),
   );
-  return '\nper backend\n' + table(['', 'given', 'completed', 'failed', 'utilization'], rows);
+  return '\nper backend\n' + table(['', 'given', 'completed', 'failed', 'utilization'], rows, layout);
 }
 
 /** What `capsim validate` prints: each plan's backend and prices, and the uncertain inputs. */

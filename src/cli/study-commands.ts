@@ -21,11 +21,14 @@ import {
   runShard,
   runSize,
   runSweep,
+  flattenFigures,
   perRunCsv,
+  pointFigures,
   runsCsv,
   studyCells,
   studyManifest,
   sweepCsv,
+  toCsv,
   writeCellsInOrder,
   type BreakevenOptions,
   type CommitOptions,
@@ -37,6 +40,7 @@ import {
   type SweepSummary,
 } from '../study/index.js';
 import type { CliIo } from './io.js';
+import type { TableLayout } from './format.js';
 import { progressDisplay, untilInterrupted } from './progress.js';
 import { renderRunTable } from './run-table.js';
 import { renderBreakeven, renderCommit, renderSize, renderSweepTable } from './study-tables.js';
@@ -50,7 +54,11 @@ export interface StudyFlags {
   readonly workers?: number | undefined;
   readonly shard?: Shard | undefined;
   readonly report?: string | undefined;
+  /** How the answer prints: table (default), markdown, csv or json (as --json). */
+  readonly format?: OutputFormat | undefined;
 }
+
+export type OutputFormat = 'table' | 'markdown' | 'csv' | 'json';
 
 /** The points a study covers before it starts (searches find theirs as they go). */
 function fixedPoints(definition: StudyDefinition): Point[] | undefined {
@@ -102,22 +110,28 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
       let text: string;
       let json: string;
       let html: () => string;
+      let csv: () => string;
+      const format: OutputFormat = flags.json ? 'json' : (flags.format ?? 'table');
+      const layout: TableLayout = { width: Math.max(60, io.columns ?? 100), markdown: format === 'markdown' };
+      const rowsCsv = (rows: readonly unknown[]) => toCsv(rows.map((r) => flattenFigures(r, '', new Map())));
       switch (definition.command) {
         case 'run': {
           let runs: ScenarioRuns | undefined;
           await runPoints(study, points!, run, (_, r) => (runs = r));
           const summary = summarizeRuns(runs!, { warnings });
           json = JSON.stringify(summary, null, 2) + '\n';
-          text = renderRunTable({ ...summary, warnings: [] });
+          text = renderRunTable({ ...summary, warnings: [] }, layout);
           html = () => renderReportHtml(summary);
+          csv = () => rowsCsv(summary.plans.map(pointFigures));
           if (dir) write('runs.csv', perRunCsv(summary.plans));
           break;
         }
         case 'sweep': {
           const result = await runSweep(study, points!, run);
           json = JSON.stringify(result.summary, null, 2) + '\n';
-          text = renderSweepTable(result.summary);
+          text = renderSweepTable(result.summary, layout);
           html = () => renderStudyReportHtml(result.summary);
+          csv = () => sweepCsv(result.summary);
           if (dir) {
             write('sweep.csv', sweepCsv(result.summary));
             write('runs.csv', runsCsv(result.runs));
@@ -127,22 +141,25 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
         case 'breakeven': {
           const result = await runBreakeven(study, definition.settings as unknown as BreakevenOptions, run);
           json = JSON.stringify(result, null, 2) + '\n';
-          text = renderBreakeven(result);
+          text = renderBreakeven(result, layout);
           html = () => renderStudyReportHtml(result);
+          csv = () => rowsCsv(result.points);
           break;
         }
         case 'size': {
           const result = await runSize(study, definition.settings as unknown as SizeOptions, run);
           json = JSON.stringify(result, null, 2) + '\n';
-          text = renderSize(result);
+          text = renderSize(result, layout);
           html = () => renderStudyReportHtml(result);
+          csv = () => rowsCsv(result.tried);
           break;
         }
         case 'commit': {
           const result = await runCommit(study, definition.settings as unknown as CommitOptions, run);
           json = JSON.stringify(result, null, 2) + '\n';
-          text = renderCommit(result);
+          text = renderCommit(result, layout);
           html = () => renderStudyReportHtml(result);
+          csv = () => rowsCsv(result.levels);
           break;
         }
       }
@@ -161,7 +178,8 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
         writeCellsInOrder(dir, studyCells(study, points ?? searchedPoints(study, store!)), [store!]);
       }
       progress.stop();
-      if (flags.json) io.stdout(json);
+      if (format === 'json') io.stdout(json);
+      else if (format === 'csv') io.stdout(csv());
       else io.stdout(text + written.map((path) => `${path === written[0] ? '\n' : ''}wrote ${path}\n`).join(''));
     });
   } finally {

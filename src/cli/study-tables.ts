@@ -3,11 +3,11 @@
  */
 import type { BreakevenResult, CommitResult, Crossing, SizeResult, SweepSummary } from '../study/index.js';
 import { numberText } from '../study/index.js';
-import { meanCi, num, pct, pooledCost, table, usd } from './format.js';
+import { DEFAULT_LAYOUT, meanCi, num, pct, pooledCost, table, usd, wrap, type TableLayout } from './format.js';
 
 const runsWord = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
 
-export function renderSweepTable(summary: SweepSummary): string {
+export function renderSweepTable(summary: SweepSummary, layout: TableLayout = DEFAULT_LAYOUT): string {
   const paths = summary.params.map((p) => p.path);
   const head = `capsim sweep: ${summary.scenario.name} — ${summary.points.length} point${summary.points.length === 1 ? '' : 's'} × ${summary.points[0]?.plans.length ?? 0} plans × ${runsWord(summary.seeds.length)} (the same seeds at every point)\n\n`;
   const rows = summary.points.flatMap((point) =>
@@ -28,7 +28,7 @@ export function renderSweepTable(summary: SweepSummary): string {
   const footer =
     `\n◀ recommended at that point (SLO targets, then the friction rule).\n` +
     (changes.length > 0 ? `The recommendation changes:\n${changes.join('\n')}\n` : `The recommendation is ${summary.points[0]?.decision.recommended ?? 'none'} at every point.\n`);
-  return head + table(header, rows) + footer;
+  return wrap(head, layout.width) + table(header, rows, layout, paths.length + 1) + wrap(footer, layout.width);
 }
 
 function crossingText(c: Crossing): string {
@@ -38,7 +38,7 @@ function crossingText(c: Crossing): string {
   return `${num(c.value, 4)} (95% CI ${bound(lo, 'low end')} – ${bound(hi, 'high end')})${c.reason ? `; ${c.reason}` : ''}`;
 }
 
-export function renderBreakeven(r: BreakevenResult): string {
+export function renderBreakeven(r: BreakevenResult, layout: TableLayout = DEFAULT_LAYOUT): string {
   const [a, b] = r.plans;
   const lines = [
     `capsim breakeven: ${a} against ${b} over ${r.param} from ${numberText(r.range.lo)} to ${numberText(r.range.hi)} — ${runsWord(r.seeds.length)} per value, ${r.points.length} values tried\n`,
@@ -61,19 +61,19 @@ export function renderBreakeven(r: BreakevenResult): string {
   ]);
   const header = [r.param, ...r.points[0]!.plans.map((p) => p.name), `${a} − ${b}`, 'recommended'];
   const legend = r.points.some((p) => p.plans.some((x) => !x.meetsTargets)) ? '✗ misses its SLO targets at that value\n' : '';
-  return lines.join('\n') + '\n\n' + table(header, rows) + legend;
+  return wrap(lines.join('\n'), layout.width) + '\n\n' + table(header, rows, layout) + legend;
 }
 
-export function renderSize(r: SizeResult): string {
+export function renderSize(r: SizeResult, layout: TableLayout = DEFAULT_LAYOUT): string {
   const head = `capsim size: ${r.plan}, ${r.param}${r.range ? ` in ${r.range.lo}..${r.range.hi}` : ''} — ${runsWord(r.seeds.length)} per value\n`;
   const answer = r.best
     ? `cheapest value that meets the SLO targets: ${r.param} = ${r.best.value} (${pooledCost(r.best.perSuccessfulRequest)} per successful request, ${meanCi(r.best.perMonth, usd)} per month, ${pct(r.best.successRate.mean, 2)} succeeded within the SLO)\n`
     : `no value meets the targets: ${r.reason ?? ''}\n`;
   const rows = r.tried.map((t) => [String(t.value), t.meetsTarget ? 'yes' : 'no', pooledCost(t.perSuccessfulRequest), meanCi(t.perMonth, usd), meanCi(t.successRate, (x) => pct(x, 2)), Number.isFinite(t.capacityUtilization.mean) ? pct(t.capacityUtilization.mean) : '—']);
-  return head + answer + '\n' + table([r.param, 'meets targets', 'cost per successful request', 'per month', 'succeeded within SLO', 'capacity used'], rows);
+  return wrap(head + answer, layout.width) + '\n' + table([r.param, 'meets targets', 'cost per successful request', 'per month', 'succeeded within SLO', 'capacity used'], rows, layout);
 }
 
-export function renderCommit(r: CommitResult): string {
+export function renderCommit(r: CommitResult, layout: TableLayout = DEFAULT_LAYOUT): string {
   const head = `capsim commit: ${r.plan}, ${r.param} from ${r.range.lo} to ${r.range.hi} — ${runsWord(r.seeds.length)} per level, the same drawn demand at every level\n`;
   const answer =
     `lowest expected monthly cost: ${r.param} = ${r.minExpected?.value ?? '—'}\n` +
@@ -88,5 +88,5 @@ export function renderCommit(r: CommitResult): string {
     pct(l.successRate.mean, 2),
     l.meetsTarget ? 'yes' : 'no',
   ]);
-  return head + answer + '\n' + table([r.param, 'monthly cost', 'p95', 'regret mean', 'regret p95', 'succeeded', 'meets targets'], rows) + '\n◀ lowest expected monthly cost. Regret: the level\'s monthly cost minus the best level\'s in the same run.\n';
+  return wrap(head + answer, layout.width) + '\n' + table([r.param, 'monthly cost', 'p95', 'regret mean', 'regret p95', 'succeeded', 'meets targets'], rows, layout) + wrap('\n◀ lowest expected monthly cost. Regret: the level\'s monthly cost minus the best level\'s in the same run.\n', layout.width);
 }

@@ -376,3 +376,32 @@ describe('numbers at the edges', () => {
     expect(JSON.parse(prices.stdout).models.map((m: { model: string }) => m.model)).toEqual(['ok-model']);
   });
 });
+
+describe('the terminal answer', () => {
+  test('the default scenario fits 100 columns (plans split into groups), and no number prints in scientific notation', async () => {
+    const r = await capsim('run', '--seeds', '3', '--set', 'horizon=6h', '--quiet');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(100);
+    expect(r.stdout).not.toMatch(/\d(\.\d+)?e[-+]\d/);
+    // Every plan still appears, with its cost per successful request.
+    for (const plan of ['claude-3.5-sonnet', 'gpt-4o-mini', 'llama-70b-2xa100', 'hybrid-8b-plus-sonnet']) expect(r.stdout).toContain(plan);
+    expect(r.stdout.match(/COST PER SUCCESSFUL REQUEST/g)).toHaveLength(2);
+    expect(r.stdout.replace(/\n +/g, " ")).toMatch(/llama-70b-2xa100: GPU on-demand, NVIDIA A100 SXM4 80GB \$5,009 · engineering \$4,000 · infrastructure \(40% of GPU spend\) \$2,004/);
+  });
+
+  test('--format markdown prints Markdown tables, csv one row per plan, json the document', async () => {
+    const file = tempFile('small.yaml', SMALL_SCENARIO);
+    const md = await capsim('run', file, '--format', 'markdown', '--quiet');
+    expect(md.stdout).toMatch(/^\| {2}\| five \|$/m);
+    expect(md.stdout).toMatch(/^\| --- \| ---: \|$/m);
+    const csv = await capsim('run', file, '--format', 'csv', '--quiet');
+    const [header, row, end] = csv.stdout.split('\n');
+    expect(header).toMatch(/^name,kind,runs,requests\.arrived\.mean,/);
+    expect(row).toMatch(/^five,other,3,/);
+    expect(end).toBe('');
+    const json = await capsim('run', file, '--format', 'json', '--quiet');
+    expect(JSON.parse(json.stdout).plans[0].name).toBe('five');
+    expect((await capsim('run', file, '--format', 'yaml')).stderr).toMatch(/--format must be table, markdown, csv or json/);
+  });
+});
