@@ -52,7 +52,9 @@ export function assumptionsHtml(summary: Assumed): string {
   const s = summary.scenario;
   const w = s.workload;
   const classes = workloadClasses(w);
-  const traffic = w.trace ? `replayed from ${inline(w.trace)}` : `arrivals ${inline(w.arrivals)}`;
+  const rate = (w.arrivals as { rate?: number } | undefined)?.rate;
+  const perDay = typeof rate === 'number' ? ` (a mean rate of ${significant(rate, 4)} per second is ${significant(rate * 86_400, 4)} a day, before any shape or growth)` : '';
+  const traffic = w.trace ? `replayed from ${inline(w.trace)}` : `arrivals ${inline(w.arrivals)}${perDay}`;
   const classRows = classes.map((c) => [
     c.name,
     percent(c.share / classes.reduce((t, k) => t + k.share, 0), 0),

@@ -18,6 +18,21 @@ export interface ReportChart {
 
 const require = createRequire(import.meta.url);
 
+/**
+ * What every chart shares: it fills the width of the page (800 px to 1,400 px) and keeps its
+ * legend below, so nothing overflows a narrow page.
+ */
+export function pageWideChart(spec: Record<string, unknown>, height?: number): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: 'container',
+    ...(height !== undefined ? { height } : {}),
+    autosize: { type: 'fit-x', contains: 'padding' },
+    config: { legend: { orient: 'bottom', columns: 2, labelLimit: 360 }, axis: { labelLimit: 220 } },
+    ...spec,
+  } as TopLevelSpec;
+}
+
 /** A file inside an installed package (whose "exports" may not list it). */
 function packageFile(name: string, file: string): string {
   let dir = dirname(require.resolve(name));

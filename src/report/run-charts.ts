@@ -3,26 +3,14 @@
  * summary. Pure: data in, JSON specs out (run-report.ts puts them on a page). Every chart
  * fills the width of the page (800 px to 1,400 px) and keeps its legend below.
  */
-import type { TopLevelSpec } from 'vega-lite';
 import type { PlanSummary, RunSummary } from '../experiment/index.js';
 import { makeSampler, openStream } from '../random/index.js';
 import { workloadClasses } from '../workload/index.js';
-import type { ReportChart } from './page.js';
+import { pageWideChart, type ReportChart } from './page.js';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+/** Height per plan of the charts with a row per plan. */
 const ROW = 34;
 
-/** What every chart shares: the page's width, a legend below. */
-function chart(spec: Record<string, unknown>, height?: number): TopLevelSpec {
-  return {
-    $schema: SCHEMA,
-    width: 'container',
-    ...(height !== undefined ? { height } : {}),
-    autosize: { type: 'fit-x', contains: 'padding' },
-    config: { legend: { orient: 'bottom', columns: 2, labelLimit: 360 }, axis: { labelLimit: 220 } },
-    ...spec,
-  } as TopLevelSpec;
-}
 
 const planOrder = (summary: RunSummary) => summary.plans.map((p) => p.name);
 
@@ -50,7 +38,7 @@ export function costPerSuccessChart(summary: RunSummary): ReportChart {
     id: 'cost-per-success',
     title: 'Cost per successful request',
     caption: 'Across the Monte Carlo runs: the box spans the middle half of the runs, the whiskers all of them, one dot per run. Lower is better. Log scale.',
-    spec: chart(
+    spec: pageWideChart(
       {
         layer: [
           { data: { values: rows }, mark: { type: 'boxplot', extent: 'min-max', opacity: 0.5 }, encoding: { y: { field: 'plan', type: 'nominal', sort: order, title: null }, x: { field: 'costPerSuccess', type: 'quantitative', scale: { type: 'log' }, title: 'USD per successful request' }, color: planColor(summary, false) } },
@@ -80,7 +68,7 @@ export function billChart(summary: RunSummary): ReportChart {
     id: 'cost-breakdown',
     title: 'Where the money goes, per 730-hour month',
     caption: 'Mean over runs of each line item: GPU hours by pool, API tokens by kind, managed GPU-seconds and overhead.',
-    spec: chart(
+    spec: pageWideChart(
       {
         data: { values: items },
         mark: { type: 'bar' },
@@ -106,7 +94,7 @@ export function annualChart(summary: RunSummary): ReportChart {
     id: 'annual',
     title: 'A year of it, and commitments owed',
     caption: 'Twelve months at the simulated monthly cost (mean over runs), and for reserved GPUs the rest of the term that is owed whether used or not.',
-    spec: chart(
+    spec: pageWideChart(
       {
         data: { values },
         mark: { type: 'bar' },
@@ -140,7 +128,7 @@ export function latencyCdfChart(summary: RunSummary, metric: 'ttft' | 'e2e'): Re
     id: `cdf-${metric}`,
     title: name,
     caption: `The share of completed requests (pooled over all runs) whose ${metric === 'ttft' ? 'first token came' : 'response finished'} within each time; log scale. ${limits.length > 0 ? 'The red line is the SLO limit.' : 'The workload sets no limit on it.'}`,
-    spec: chart(
+    spec: pageWideChart(
       {
         layer: [
           {
@@ -182,7 +170,7 @@ export function successChart(summary: RunSummary): ReportChart {
     id: 'success',
     title: 'Requests that succeeded within the SLO',
     caption: `Share of arrived requests that completed without error and within their SLO; one dot per run, the bar is the mean. The axis starts at ${Math.round(floor * 100)}% so that noise between runs does not look like a difference.${targets.length > 0 ? ' The red line is the target.' : ''}`,
-    spec: chart(
+    spec: pageWideChart(
       {
         layer: [
           {
@@ -214,7 +202,7 @@ export function classChart(summary: RunSummary): ReportChart | undefined {
     id: 'classes',
     title: 'Per request class',
     caption: 'Mean over runs of the share of each class that succeeded within its SLO; the red tick is the class\'s target.',
-    spec: chart(
+    spec: pageWideChart(
       {
         data: { values },
         encoding: { y: { field: 'plan', type: 'nominal', sort: planOrder(summary), title: null }, yOffset: { field: 'class' } },
@@ -258,7 +246,7 @@ export function timeCharts(summary: RunSummary): ReportChart[] {
       id,
       title,
       caption,
-      spec: chart(
+      spec: pageWideChart(
         {
           layer: [
             ...extra,
@@ -301,7 +289,7 @@ export function monthsChart(summary: RunSummary): ReportChart | undefined {
     id: 'months',
     title: 'Month by month',
     caption: 'The bill of each 730-hour month (mean over runs); the tooltip gives the cost per successful request of the month.',
-    spec: chart(
+    spec: pageWideChart(
       {
         data: { values },
         mark: { type: 'line', point: true },
@@ -331,7 +319,7 @@ export function utilizationTrapChart(summary: RunSummary): ReportChart | undefin
     id: 'utilization-trap',
     title: 'The utilization trap',
     caption: `Each dot is a run of a self-hosted plan: its cost per successful request against the share of its GPUs' capacity it used. Idle capacity is paid for.${api ? ` The dashed line is the cheapest API plan (${api.name}).` : ''} Sweep the volume (capsim sweep) to see the whole curve.`,
-    spec: chart(
+    spec: pageWideChart(
       {
         layer: [
           {
@@ -380,7 +368,7 @@ export function lengthsCharts(summary: RunSummary): ReportChart[] {
     id: `lengths-${kind}`,
     title: `${kind === 'input' ? 'Input' : 'Output'} token lengths of the workload`,
     caption: `A histogram of 4,000 draws from the workload's ${kind} length distribution (the classes mixed by their shares).`,
-    spec: chart(
+    spec: pageWideChart(
       {
         data: { values: samples.filter((s) => s.kind === kind) },
         mark: { type: 'bar', color: kind === 'input' ? '#4c78a8' : '#f58518' },

@@ -2,22 +2,12 @@
  * The charts of a study's report (sweep, breakeven, size, commit), one function each, as
  * vega-lite specs built from the study's result. Pure.
  */
-import type { TopLevelSpec } from 'vega-lite';
 import type { BreakevenResult, CommitResult, SizeResult, SweepSummary } from '../study/index.js';
-import type { ReportChart } from './page.js';
+import { pageWideChart, type ReportChart } from './page.js';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+/** The study charts are all one height. */
+const studyChart = (spec: Record<string, unknown>) => pageWideChart(spec, 260);
 
-function chart(spec: Record<string, unknown>, height = 260): TopLevelSpec {
-  return {
-    $schema: SCHEMA,
-    width: 'container',
-    height,
-    autosize: { type: 'fit-x', contains: 'padding' },
-    config: { legend: { orient: 'bottom', columns: 2, labelLimit: 360 } },
-    ...spec,
-  } as TopLevelSpec;
-}
 
 /** Log scale for values spread over more than an order of magnitude, all positive. */
 function xScale(values: readonly number[]): Record<string, unknown> {
@@ -83,13 +73,13 @@ export function sweepCharts(summary: SweepSummary): ReportChart[] {
       id: 'sweep-cost',
       title: `Cost per successful request against ${first}`,
       caption: 'Total cost over total successes across the runs at each value, with its 95% interval as a band. Where two lines cross, the plans cost the same. Log scale.',
-      spec: chart(bandedLines(cost, first, 'USD per successful request', '$.4~f', [], { type: 'log' })),
+      spec: studyChart(bandedLines(cost, first, 'USD per successful request', '$.4~f', [], { type: 'log' })),
     }] : []),
     {
       id: 'sweep-success',
       title: `Requests that succeeded within the SLO, against ${first}`,
       caption: `Mean over runs, with its 95% interval.${targets.length > 0 ? ' The red line is the target.' : ''}`,
-      spec: chart(bandedLines(success.map((v) => ({ ...v, lo: Math.max(0, v.lo), hi: Math.min(1, v.hi) })), first, 'succeeded', '.1%', targets.map((t) => ({ data: { values: [{ t }] }, mark: { type: 'rule', color: '#c00', strokeDash: [4, 3] }, encoding: { y: { field: 't', type: 'quantitative' } } })), { domain: [0, 1] })),
+      spec: studyChart(bandedLines(success.map((v) => ({ ...v, lo: Math.max(0, v.lo), hi: Math.min(1, v.hi) })), first, 'succeeded', '.1%', targets.map((t) => ({ data: { values: [{ t }] }, mark: { type: 'rule', color: '#c00', strokeDash: [4, 3] }, encoding: { y: { field: 't', type: 'quantitative' } } })), { domain: [0, 1] })),
     },
   ];
   if (capacity.length > 0) {
@@ -97,7 +87,7 @@ export function sweepCharts(summary: SweepSummary): ReportChart[] {
       id: 'sweep-capacity',
       title: `Capacity used against ${first}`,
       caption: 'The share of what the self-hosted replicas could serve that they did serve: low values are paid-for idle GPUs (the utilization trap), values near 100% leave no headroom.',
-      spec: chart(bandedLines(capacity, first, 'capacity used', '.0%')),
+      spec: studyChart(bandedLines(capacity, first, 'capacity used', '.0%')),
     });
   }
   return charts;
@@ -121,13 +111,13 @@ export function breakevenCharts(r: BreakevenResult): ReportChart[] {
       id: 'breakeven-cost',
       title: `Cost per successful request against ${r.param}`,
       caption: `Each plan's pooled cost per successful request at every value tried, with its 95% interval as a band; the red line marks where they cost the same${r.frictionCrossing.value !== null ? ', the orange one where the friction rule flips' : ''}. Log scale.`,
-      spec: chart(bandedLines(cost, r.param, 'USD per successful request', '$.4~f', marks, { type: 'log' })),
+      spec: studyChart(bandedLines(cost, r.param, 'USD per successful request', '$.4~f', marks, { type: 'log' })),
     },
     {
       id: 'breakeven-difference',
       title: `The paired difference, ${a} − ${b}`,
       caption: 'Run r of both plans saw the same traffic; the band is the jackknife 95% interval of the difference over the runs. The crossing\'s interval is where the band contains zero.',
-      spec: chart(diff),
+      spec: studyChart(diff),
     },
   ];
 }
@@ -137,8 +127,8 @@ export function sizeCharts(r: SizeResult): ReportChart[] {
   const cost = r.tried.map((t) => ({ x: t.value, series: r.plan, y: t.perSuccessfulRequest.value, lo: t.perSuccessfulRequest.ci95[0], hi: t.perSuccessfulRequest.ci95[1] }));
   const success = r.tried.map((t) => ({ x: t.value, series: r.plan, y: t.successRate.mean, lo: Math.max(0, t.successRate.ci95[0]), hi: Math.min(1, t.successRate.ci95[1]) }));
   return [
-    { id: 'size-cost', title: `Cost per successful request against ${r.param}`, caption: 'Every value tried, with the 95% interval as a band; the green line is the answer.', spec: chart(bandedLines(cost, r.param, 'USD per successful request', '$.4~f', marks, { zero: false })) },
-    { id: 'size-success', title: `Requests that succeeded within the SLO, against ${r.param}`, caption: 'Mean over runs with its 95% interval.', spec: chart(bandedLines(success, r.param, 'succeeded', '.2%', marks, { zero: false })) },
+    { id: 'size-cost', title: `Cost per successful request against ${r.param}`, caption: 'Every value tried, with the 95% interval as a band; the green line is the answer.', spec: studyChart(bandedLines(cost, r.param, 'USD per successful request', '$.4~f', marks, { zero: false })) },
+    { id: 'size-success', title: `Requests that succeeded within the SLO, against ${r.param}`, caption: 'Mean over runs with its 95% interval.', spec: studyChart(bandedLines(success, r.param, 'succeeded', '.2%', marks, { zero: false })) },
   ];
 }
 
@@ -156,7 +146,7 @@ export function commitCharts(r: CommitResult): ReportChart[] {
       id: 'commit-cost',
       title: `Monthly cost per level of ${r.param}`,
       caption: 'Across runs (each run one draw of the uncertain demand, the same at every level): the bar spans the 5th to 95th percentile, the tick is the median, the dot the mean. Green marks the level with the lowest expected cost, orange the one with the lowest 95th percentile.',
-      spec: chart({
+      spec: studyChart({
         data: { values: levels },
         layer: [
           { mark: { type: 'rule', strokeWidth: 8, opacity: 0.35, color: '#4c78a8' }, encoding: { x: { field: 'level', type: 'quantitative', title: r.param, axis: { tickMinStep: 1 }, scale: { domain } }, y: { field: 'p5', type: 'quantitative', title: 'USD per month', axis: { format: '$,.0f' }, scale: { zero: false } }, y2: { field: 'p95' } } },
@@ -170,7 +160,7 @@ export function commitCharts(r: CommitResult): ReportChart[] {
       id: 'commit-regret',
       title: 'Regret per level',
       caption: 'What a level cost in a run minus what the best level for that run (in hindsight) cost: the mean over runs (line) and the 95th percentile (dashed).',
-      spec: chart({
+      spec: studyChart({
         data: { values: levels },
         transform: [{ fold: ['regret', 'regretP95'], as: ['statistic', 'usd'] }, { calculate: "datum.statistic === 'regret' ? 'mean' : '95th percentile'", as: 'statistic' }],
         mark: { type: 'line', point: true },
