@@ -3,22 +3,20 @@
  * code, and prints; this is the only place that maps errors to exit codes:
  * 0 ok, 1 the run failed, 2 bad input (with a message naming what was wrong, no stack).
  */
+import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { capsimVersion, defaultScenarioPath, loadPriceCatalog, loadScenarioFile, scenarioWarnings } from '../experiment/index.js';
-import { resolveCosts } from '../cost/index.js';
-import { DrawError } from '../random/index.js';
-import { searchApiPrices } from '../catalog/index.js';
-import { renderPrices } from './prices-table.js';
-import { boundedMessage, InputError, nearest, scenarioJsonSchema, type Scenario } from '../scenario/index.js';
+// Only what every command needs is loaded here: each command's code (the scenario grammar,
+// the simulator, the report's libraries) is imported when that command runs, so
+// `capsim --version` or `capsim schema` do not pay for the rest.
+import { capsimVersion } from '../experiment/version.js';
+import { boundedMessage, InputError } from '../scenario/errors.js';
 import { processIo, type CliIo } from './io.js';
-import { renderPerf, runPerf, type PerfCommandOptions } from './perf-command.js';
-import { readTraceSummary, renderFittedScenario, renderTraceStats, type TraceCommandOptions } from './trace-command.js';
-import { TraceError, type TraceFormat } from '../workload/index.js';
-import { describeScenario } from './run-table.js';
-import { parseParam, parseRange, parseShard, studyDefinition, type Range, type Shard, type StudyCommand, type StudyDefinition } from '../study/index.js';
-import { executeStudy, mergeShards, renderSavedReport, type OutputFormat } from './study-commands.js';
-import { writableFile } from './paths.js';
-import { writeFileSync } from 'node:fs';
+import { parseParam, parseRange, parseShard, type Range, type Shard } from '../study/spec.js';
+import type { StudyCommand, StudyDefinition } from '../study/study.js';
+import type { OutputFormat } from './study-commands.js';
+import type { PerfCommandOptions } from './perf-command.js';
+import type { TraceCommandOptions } from './trace-command.js';
+import type { TraceFormat } from '../workload/index.js';
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
@@ -70,11 +68,6 @@ interface StudyCommandOptions {
   format?: OutputFormat;
 }
 
-/** Reads and validates a scenario file, or the built-in default when none is named. */
-export function loadScenario(file: string | undefined, overrides: readonly string[], skipBadRows = false): { scenario: Scenario; source: string } {
-  return { scenario: loadScenarioFile(file, overrides, { skipBadRows }), source: file ?? defaultScenarioPath() };
-}
-
 /** What an operating-system error (a file that cannot be read or written) means, in words; undefined for other errors. */
 export function systemErrorMessage(error: unknown): string | undefined {
   const e = error as NodeJS.ErrnoException;
@@ -92,6 +85,8 @@ export function systemErrorMessage(error: unknown): string | undefined {
   };
   return `cannot ${e.syscall} ${e.path ?? ''}: ${words[e.code] ?? e.code}.`.replace('  ', ' ');
 }
+
+const commands = () => import('./commands.js');
 
 function buildProgram(io: CliIo): Command {
   const program = new Command();
@@ -118,7 +113,8 @@ function buildProgram(io: CliIo): Command {
       .option('--format <f>', 'how the answer prints: table (fitted to the terminal), markdown, csv or json', outputFormat)
       .option('--quiet', 'no progress display on stderr');
   const definitionOf = (command: StudyCommand, file: string | undefined, opts: StudyCommandOptions, rest: Pick<StudyDefinition, 'params' | 'plans' | 'settings'>): StudyDefinition =>
-    studyDefinition({ command, scenario: file, set: opts.set, prices: opts.prices, skipBadRows: Boolean(opts.skipBadRows), seeds: opts.seeds, seed: opts.seed, ...rest });
+    ({ command, scenario: file === undefined ? undefined : resolve(file), set: opts.set, prices: opts.prices === undefined ? undefined : resolve(opts.prices), skipBadRows: Boolean(opts.skipBadRows), seeds: opts.seeds, seed: opts.seed, ...rest });
+  const study = () => import('./study-commands.js');
   const shardOption = (v: string): Shard => parseShard(v);
   const outputFormat = (v: string): OutputFormat => {
     if (v === 'table' || v === 'markdown' || v === 'csv' || v === 'json') return v;
@@ -131,7 +127,7 @@ function buildProgram(io: CliIo): Command {
     .argument('[scenario]', 'scenario file (YAML or JSON)')
     .option('--shard <i/n>', 'run only share i of n (from 0) of the runs into --out, for capsim merge', shardOption)
     .action(async (file: string | undefined, opts: StudyCommandOptions & { shard?: Shard }) => {
-      await executeStudy(io, definitionOf('run', file, opts, { params: [], plans: undefined, settings: {} }), opts);
+      await (await study()).executeStudy(io, definitionOf('run', file, opts, { params: [], plans: undefined, settings: {} }), opts);
     });
 
   studyOptions(program.command('sweep'))
@@ -141,7 +137,7 @@ function buildProgram(io: CliIo): Command {
     .option('--shard <i/n>', 'run only share i of n (from 0) of the runs into --out, for capsim merge', shardOption)
     .action(async (file: string, opts: StudyCommandOptions & { param: string[]; shard?: Shard }) => {
       if (opts.param.length === 0) throw new InputError('sweep needs at least one --param PATH=SPEC.');
-      await executeStudy(io, definitionOf('sweep', file, opts, { params: opts.param.map(parseParam), plans: undefined, settings: {} }), opts);
+      await (await study()).executeStudy(io, definitionOf('sweep', file, opts, { params: opts.param.map(parseParam), plans: undefined, settings: {} }), opts);
     });
 
   studyOptions(program.command('breakeven'))
@@ -156,7 +152,7 @@ function buildProgram(io: CliIo): Command {
       const plans = opts.plans.split(',').map((p) => p.trim());
       if (plans.length !== 2 || plans.some((p) => p === '')) throw new InputError(`--plans must name two plans separated by a comma, got "${opts.plans}".`);
       const settings = { param: opts.param, range: opts.range, plans, ...(opts.tolerance !== undefined ? { tolerance: opts.tolerance } : {}), ...(opts.log ? { log: true } : {}) };
-      await executeStudy(io, definitionOf('breakeven', file, opts, { params: [], plans, settings }), opts);
+      await (await study()).executeStudy(io, definitionOf('breakeven', file, opts, { params: [], plans, settings }), opts);
     });
 
   studyOptions(program.command('size'))
@@ -167,7 +163,7 @@ function buildProgram(io: CliIo): Command {
     .option('--range <lo..hi>', 'the values to consider (default: doubling from 1)', rangeOption)
     .action(async (file: string, opts: StudyCommandOptions & { plan: string; param: string; range?: Range }) => {
       const settings = { plan: opts.plan, param: opts.param, ...(opts.range ? { range: opts.range } : {}) };
-      await executeStudy(io, definitionOf('size', file, opts, { params: [], plans: [opts.plan], settings }), opts);
+      await (await study()).executeStudy(io, definitionOf('size', file, opts, { params: [], plans: [opts.plan], settings }), opts);
     });
 
   studyOptions(program.command('commit'))
@@ -179,7 +175,7 @@ function buildProgram(io: CliIo): Command {
     .option('--step <n>', 'try every n-th level', positiveInt('--step'))
     .action(async (file: string, opts: StudyCommandOptions & { plan: string; param: string; range: Range; step?: number }) => {
       const settings = { plan: opts.plan, param: opts.param, range: opts.range, ...(opts.step !== undefined ? { step: opts.step } : {}) };
-      await executeStudy(io, definitionOf('commit', file, opts, { params: [], plans: [opts.plan], settings }), opts);
+      await (await study()).executeStudy(io, definitionOf('commit', file, opts, { params: [], plans: [opts.plan], settings }), opts);
     });
 
   program
@@ -188,8 +184,8 @@ function buildProgram(io: CliIo): Command {
     .argument('<results>', 'a results.json written by --out (or saved from --json)')
     .option('-o, --output <file>', 'where to write the report (default: report.html beside the results)')
     .option('--out <dir>', 'also write runs.csv (run) or sweep.csv (sweep) into this folder, with report.html')
-    .action((file: string, opts: { output?: string; out?: string }) => {
-      renderSavedReport(io, file, opts);
+    .action(async (file: string, opts: { output?: string; out?: string }) => {
+      (await study()).renderSavedReport(io, file, opts);
     });
 
   program
@@ -201,7 +197,7 @@ function buildProgram(io: CliIo): Command {
     .option('--report <file>', 'also write the HTML report (run) to this file')
     .option('--quiet', 'no progress display on stderr')
     .action(async (dirs: string[], opts: { out: string; json?: boolean; report?: string; quiet?: boolean }) => {
-      await mergeShards(io, dirs, opts);
+      await (await study()).mergeShards(io, dirs, opts);
     });
 
   program
@@ -210,12 +206,8 @@ function buildProgram(io: CliIo): Command {
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .option('--set <path=value>', 'override a scenario field before checking (repeatable)', collect, [])
     .option('--prices <file>', 'check API models against a LiteLLM price catalog')
-    .action((file: string, opts: { set: string[]; prices?: string }) => {
-      const { scenario } = loadScenario(file, opts.set);
-      const costs = resolveCosts(scenario, loadPriceCatalog(opts.prices));
-      for (const w of scenarioWarnings(scenario)) io.stderr(`warning: ${w}\n`);
-      io.stdout(`${file}: valid scenario "${scenario.name}" with ${scenario.plans.length} plan(s): ${scenario.plans.map((p) => p.name).join(', ')}\n`);
-      io.stdout(describeScenario(scenario, costs));
+    .action(async (file: string, opts: { set: string[]; prices?: string }) => {
+      (await commands()).validate(io, file, opts);
     });
 
   const traceCommand = program.command('trace').description('look at request traces, and fit synthetic workloads to them');
@@ -230,9 +222,8 @@ function buildProgram(io: CliIo): Command {
     .option('--format <f>', 'azure or mooncake (default: by file extension)', formatOption)
     .option('--skip-bad-rows', 'count and skip malformed rows instead of stopping')
     .option('--json', 'print the figures as JSON (the keys of trace_stats.py)')
-    .action((file: string, opts: TraceCommandOptions & { json?: boolean }) => {
-      const summary = readTraceSummary(file, opts);
-      io.stdout(opts.json ? JSON.stringify(summary.stats, null, 2) + '\n' : renderTraceStats(summary.stats));
+    .action(async (file: string, opts: TraceCommandOptions & { json?: boolean }) => {
+      (await commands()).traceStats(io, file, opts);
     });
   traceCommand
     .command('fit')
@@ -241,20 +232,15 @@ function buildProgram(io: CliIo): Command {
     .option('-o, --out <file>', 'write the scenario here instead of stdout')
     .option('--format <f>', 'azure or mooncake (default: by file extension)', formatOption)
     .option('--skip-bad-rows', 'count and skip malformed rows instead of stopping')
-    .action((file: string, opts: TraceCommandOptions & { out?: string }) => {
-      if (opts.out) writableFile(opts.out);
-      const text = renderFittedScenario(file, readTraceSummary(file, opts));
-      if (opts.out) {
-        writeFileSync(opts.out, text);
-        io.stdout(`wrote ${opts.out}\n`);
-      } else io.stdout(text);
+    .action(async (file: string, opts: TraceCommandOptions & { out?: string }) => {
+      (await commands()).traceFit(io, file, opts);
     });
 
   program
     .command('schema')
     .description('print the JSON Schema of scenario files (generated from the grammar; editors use it to complete and check them)')
-    .action(() => {
-      io.stdout(JSON.stringify(scenarioJsonSchema(), null, 2) + '\n');
+    .action(async () => {
+      (await commands()).schema(io);
     });
 
   program
@@ -263,11 +249,8 @@ function buildProgram(io: CliIo): Command {
     .argument('[query]', 'words the model name must contain, e.g. "gpt-4o" or "claude sonnet"')
     .option('--prices <file>', "a LiteLLM model_prices_and_context_window.json instead of the built-in table")
     .option('--json', 'print the matching rows as JSON')
-    .action((query: string | undefined, opts: { prices?: string; json?: boolean }) => {
-      const catalog = loadPriceCatalog(opts.prices);
-      const rows = query ? searchApiPrices(catalog, query) : [...catalog.prices];
-      if (rows.length === 0) throw new InputError(`no model in ${catalog.name} matches "${query}" (closest: ${nearest(query ?? '', catalog.prices.map((p) => p.model)).join(', ')}).`);
-      io.stdout(opts.json ? JSON.stringify({ catalog: catalog.name, asOf: catalog.asOf, models: rows }, null, 2) + '\n' : renderPrices(catalog, rows));
+    .action(async (query: string | undefined, opts: { prices?: string; json?: boolean }) => {
+      (await commands()).prices(io, query, opts);
     });
 
   program
@@ -290,9 +273,8 @@ function buildProgram(io: CliIo): Command {
     .option('--max-num-batched-tokens <n>', 'scheduler: token budget per step', positiveInt('--max-num-batched-tokens'), 8192)
     .option('--chunked-prefill', 'scheduler: mix prefill chunks into decode steps', false)
     .option('--json', 'print {kvCapacityTokens, decode, prefill, saturation} as JSON')
-    .action((opts: PerfCommandOptions & { json?: boolean }) => {
-      const report = runPerf(opts);
-      io.stdout(opts.json ? JSON.stringify(report, null, 2) + '\n' : renderPerf(opts, report));
+    .action(async (opts: PerfCommandOptions & { json?: boolean }) => {
+      (await commands()).perf(io, opts);
     });
 
   return program;
@@ -309,6 +291,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       // Help and version print and exit 0; anything else commander rejects is bad input.
       return error.exitCode === 0 ? EXIT_OK : EXIT_BAD_INPUT;
     }
+    // The modules that throw these are loaded by now if they threw; importing them here costs nothing then.
+    const [{ TraceError }, { DrawError }] = await Promise.all([import('../workload/index.js'), import('../random/index.js')]);
     if (error instanceof InputError || error instanceof TraceError || error instanceof DrawError) {
       io.stderr(`capsim: ${boundedMessage(error.message)}${error instanceof InputError ? '' : '.'}\n`);
       return EXIT_BAD_INPUT;

@@ -5,7 +5,6 @@
  * with --quiet. Ctrl-C stops the bar first, so the terminal gets its cursor and line wrap
  * back, says where the finished cells are, and exits.
  */
-import { SingleBar } from 'cli-progress';
 import type { CliIo } from './io.js';
 
 /** Seconds between lines when stderr is not a terminal. */
@@ -23,11 +22,13 @@ function duration(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
-export function progressDisplay(io: CliIo, options: { quiet?: boolean | undefined; what?: string }): Progress {
+export async function progressDisplay(io: CliIo, options: { quiet?: boolean | undefined; what?: string }): Promise<Progress> {
   const what = options.what ?? 'runs';
   if (options.quiet) return { update: () => {}, stop: () => {} };
   const started = Date.now();
   if (io.interactive) {
+    // cli-progress is loaded only when a bar is drawn.
+    const { SingleBar } = await import('cli-progress');
     const bar = new SingleBar({
       format: `simulating {bar} {value}/{total} ${what} | {duration_formatted} elapsed | ETA {eta_formatted}`,
       clearOnComplete: true,

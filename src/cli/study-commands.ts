@@ -90,7 +90,7 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
   const manifest = studyManifest(study, flags.shard);
   const store = dir ? (flags.resume ? CellStore.resume(dir, manifest) : CellStore.create(dir, manifest)) : undefined;
   const runner = cellRunner(flags.workers ?? availableParallelism());
-  const progress = progressDisplay(io, { quiet: flags.quiet });
+  const progress = await progressDisplay(io, { quiet: flags.quiet });
   const kept = () => (store && dir ? `${store.count} finished runs are in ${join(dir, 'cells.jsonl')}; repeat the command with --resume ${dir} to go on.` : 'Nothing was kept (with --out DIR, finished runs are).');
   const run = { runner, store, onProgress: (done: number, total: number) => progress.update(done, total) };
   try {

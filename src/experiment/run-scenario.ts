@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Tinypool } from 'tinypool';
+import type { Tinypool } from 'tinypool';
 import { InputError, type Scenario } from '../scenario/index.js';
 import { INPUT_ERROR_MARK } from './worker.js';
 import { assertDeployable } from './checks.js';
@@ -89,11 +89,15 @@ export function cellRunner(threads: number): CellRunner {
       close: async () => {},
     };
   }
-  const pool = new Tinypool({ filename: WORKER_FILE.href, minThreads: 1, maxThreads: threads });
+  // tinypool is loaded with the first cell, so commands that run nothing do not pay for it.
+  let pool: Promise<Tinypool> | undefined;
+  const started = () => (pool ??= import('tinypool').then(({ Tinypool }) => new Tinypool({ filename: WORKER_FILE.href, minThreads: 1, maxThreads: threads })));
   return {
     threads,
-    run: async (task) => (await pool.run(task).catch(fromWorker)) as PlanRunResult,
-    close: () => pool.destroy(),
+    run: async (task) => (await (await started()).run(task).catch(fromWorker)) as PlanRunResult,
+    close: async () => {
+      if (pool) await (await pool).destroy();
+    },
   };
 }
 

@@ -6,7 +6,7 @@
  *
  * Pure.
  */
-import { InputError } from '../scenario/index.js';
+import { InputError } from '../scenario/errors.js';
 
 export interface Param {
   readonly path: string;
@@ -98,4 +98,20 @@ export function pointOverrides(point: Point): string[] {
 /** A point in words: `workload.arrivals.rate=2, horizon=1d`. */
 export function pointLabel(point: Point): string {
   return point.map((v) => `${v.path}=${v.value}`).join(', ');
+}
+
+/** Shard `index` of `count` (0-based) takes cells index, index + count, index + 2·count, … */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !(count >= 1 && count <= 100_000) || !(index < count)) {
+    throw new InputError(`--shard must be i/n with n from 1 to 100,000 and i from 0 to n−1 (for example 0/4; SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX count from 0), got "${text}".`);
+  }
+  return { index, count };
 }

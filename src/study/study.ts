@@ -12,7 +12,7 @@ import { resolveCosts } from '../cost/index.js';
 import { capsimVersion, loadPriceCatalog, loadScenarioFile, runScenarioOn, seedList, type CellRunner, type ScenarioRuns } from '../experiment/index.js';
 import type { ApiPriceCatalog } from '../catalog/index.js';
 import { InputError, scenarioForOutput, type Scenario } from '../scenario/index.js';
-import { pointOverrides, type Param, type Point } from './spec.js';
+import { pointOverrides, type Param, type Point, type Shard } from './spec.js';
 import type { CellKey, CellStore, Manifest } from './store.js';
 
 export type StudyCommand = 'run' | 'sweep' | 'breakeven' | 'size' | 'commit';
@@ -90,22 +90,6 @@ export function studyCells(study: Study, points: readonly Point[]): CellKey[] {
     const record = pointRecord(point);
     return study.plans.flatMap((plan) => study.seeds.map((seed) => ({ point: record, plan, seed })));
   });
-}
-
-/** Shard `index` of `count` (0-based) takes cells index, index + count, index + 2·count, … */
-export interface Shard {
-  readonly index: number;
-  readonly count: number;
-}
-
-export function parseShard(text: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || !(count >= 1 && count <= 100_000) || !(index < count)) {
-    throw new InputError(`--shard must be i/n with n from 1 to 100,000 and i from 0 to n−1 (for example 0/4; SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX count from 0), got "${text}".`);
-  }
-  return { index, count };
 }
 
 export interface PointRunOptions {

@@ -10,8 +10,8 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
-test('off a terminal: a line every few seconds with counts, elapsed time and time left; nothing for a short study', () => {
-  const p = progressDisplay(io(false), {});
+test('off a terminal: a line every few seconds with counts, elapsed time and time left; nothing for a short study', async () => {
+  const p = await progressDisplay(io(false), {});
   p.update(1, 10);
   vi.advanceTimersByTime(4000);
   p.update(2, 10);
@@ -28,8 +28,8 @@ test('off a terminal: a line every few seconds with counts, elapsed time and tim
   p.stop();
 });
 
-test('--quiet shows nothing', () => {
-  const p = progressDisplay(io(false), { quiet: true });
+test('--quiet shows nothing', async () => {
+  const p = await progressDisplay(io(false), { quiet: true });
   vi.advanceTimersByTime(60_000);
   p.update(1, 2);
   p.stop();
