@@ -62,8 +62,10 @@ export function parseLiteLlmCatalog(text: string, name: string, asOf: string): A
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new PriceCatalogError(`${name} is not a JSON object of model name → prices (LiteLLM's format).`);
   const prices: ApiPrice[] = [];
-  // A price must be a finite number >= 0; anything else counts as no price (the entry is skipped, or has no cache or batch price).
-  const perM = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v * 1e6 : undefined);
+  // A price must be a finite number from 0 to $1,000 a token (a billion per million, the
+  // scenario's own limit); anything else counts as no price (the entry is skipped, or has
+  // no cache or batch price).
+  const perM = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1000 ? v * 1e6 : undefined);
   for (const [model, entry] of Object.entries(data as Record<string, unknown>)) {
     if (typeof entry !== 'object' || entry === null) continue;
     const e = entry as Record<string, unknown>;

@@ -3,7 +3,7 @@
  * (the built-in default scenario, the version). A file that cannot be read is bad input
  * naming the file and why.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILT_IN_API_CATALOG, parseLiteLlmCatalog, PriceCatalogError, type ApiPriceCatalog } from '../catalog/index.js';
@@ -26,10 +26,34 @@ export function defaultScenarioPath(): string {
   return join(packageRoot(), 'workloads', 'default.yaml');
 }
 
+/** The largest scenario, price catalog or results file capsim reads whole (traces stream). */
+export const MAX_INPUT_FILE_BYTES = 128 * 1024 * 1024;
+
+/** A whole file (or pipe) as text, refusing one past `limit` bytes: /dev/zero must not fill the memory. */
+function readBounded(path: string, limit: number, what: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > limit) throw new InputError(`cannot read ${what} ${path}: it is longer than ${limit / 2 ** 20} MiB, the most a ${what} may be.`);
+      chunks.push(chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function readInputFile(path: string, what: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readBounded(path, MAX_INPUT_FILE_BYTES, what);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code ?? String(error);
     throw new InputError(`cannot read ${what} ${path}: ${reason}.`);

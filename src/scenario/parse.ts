@@ -6,7 +6,7 @@
  */
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { closest, InputError, ScenarioError, type FieldProblem } from './errors.js';
+import { closest, InputError, ScenarioError, showValue, type FieldProblem } from './errors.js';
 import { distribution as distributionSchema, scenario as scenarioSchema, type Scenario, type ScenarioSpec } from './schema.js';
 import { drawUncertain, getPath, looksLikeDistribution, setPath, type UncertainField } from './uncertain.js';
 import { distributionMedian } from '../random/index.js';
@@ -155,9 +155,19 @@ export function applyOverride(raw: unknown, override: string): void {
   const value = parseScenarioValue(override.slice(eq + 1), `--set ${path}`);
   const keys = path.split('.');
   if (typeof raw !== 'object' || raw === null) throw new InputError(`--set ${path}: the scenario is not an object.`);
+  for (const key of keys) {
+    if (key === '' || key === '__proto__' || key === 'constructor' || key === 'prototype') throw new InputError(`--set ${showValue(path)}: ${showValue(key)} is not a field name.`);
+  }
   let node = raw as Record<string, unknown>;
+  /** In a list, a key must be an item number up to its length (the next item may be added). */
+  const checkIndex = (list: unknown[], key: string, at: string) => {
+    if (!/^\d+$/.test(key) || Number(key) > list.length) {
+      throw new InputError(`--set ${showValue(path)}: ${at} is a list of ${list.length}; give an item number from 0 to ${list.length} (the last adds an item), not ${showValue(key)}.`);
+    }
+  };
   for (let i = 0; i < keys.length - 1; i++) {
     const key = keys[i]!;
+    if (Array.isArray(node)) checkIndex(node, key, keys.slice(0, i).join('.'));
     let next = node[key];
     if (next === undefined) {
       next = /^\d+$/.test(keys[i + 1]!) ? [] : {};
@@ -168,7 +178,9 @@ export function applyOverride(raw: unknown, override: string): void {
     }
     node = next as Record<string, unknown>;
   }
-  node[keys[keys.length - 1]!] = value;
+  const last = keys[keys.length - 1]!;
+  if (Array.isArray(node)) checkIndex(node, last, keys.slice(0, -1).join('.'));
+  node[last] = value;
 }
 
 /** Every field name the grammar knows, for did-you-mean on unknown fields. */

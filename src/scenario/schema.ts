@@ -32,6 +32,8 @@ const failureDuration = duration.refine((s) => s >= 1, { error: `${EXPECTED_DURA
 export const MAX_REPLICAS = 100_000;
 
 const positive = z.number().positive();
+/** Most requests per second a workload may ask for (see arrivals.rate). */
+export const MAX_ARRIVAL_RATE = 1e6;
 const nonNegative = z.number().nonnegative();
 
 /** Relative weights (of hours, days, profile intervals): some must be positive, and their sum finite. */
@@ -97,8 +99,9 @@ export const distribution = z
 export const arrivals = z
   .strictObject({
     process: z.enum(['poisson', 'gamma']),
-    rate: positive.optional(),
-    perDay: positive.optional(),
+    /** Requests per second; at most a million (10^6/s, 8.64 × 10^10 a day): more cannot be simulated in useful time. */
+    rate: positive.max(MAX_ARRIVAL_RATE).optional(),
+    perDay: positive.max(MAX_ARRIVAL_RATE * 86_400).optional(),
     /** Gamma renewal: coefficient of variation of the gaps (1 = Poisson, > 1 burstier). */
     cv: z.number().min(0.001).max(1000).optional(),
     diurnal: z
@@ -238,7 +241,13 @@ const catalogId = (known: readonly string[], what: string) =>
     ctx.addIssue({ code: 'custom', input: id, message: unknownIdMessage(id, known, what) });
   });
 
-const usdPerHour = nonNegative;
+/**
+ * Money in a scenario (a price, an hourly rate, a monthly amount): at most a billion
+ * dollars, so that sums over millions of requests stay finite numbers, never Infinity.
+ */
+export const MAX_USD = 1e9;
+const usd = nonNegative.max(MAX_USD);
+const usdPerHour = usd;
 const share = z.number().min(0).lt(1);
 
 /**
@@ -382,11 +391,11 @@ export const fleetBackend = z
 
 /** Per-million-token prices; any given here override the catalog's. */
 export const apiPrices = z.strictObject({
-  input: nonNegative.optional(),
-  output: nonNegative.optional(),
-  cachedInput: nonNegative.optional(),
-  batchInput: nonNegative.optional(),
-  batchOutput: nonNegative.optional(),
+  input: usd.optional(),
+  output: usd.optional(),
+  cachedInput: usd.optional(),
+  batchInput: usd.optional(),
+  batchOutput: usd.optional(),
 });
 
 /** A pay-per-token API. */
@@ -435,11 +444,11 @@ export const overhead = z.strictObject({
   infraPercentOfGpu: z.number().min(0).default(0),
   /** Engineering time: an FTE fraction times an annual cost, and/or a flat monthly amount. */
   engineeringFte: z.number().min(0).default(0),
-  engineerAnnualUsd: nonNegative.default(200_000),
-  engineeringUsdPerMonth: nonNegative.default(0),
-  storageUsdPerMonth: nonNegative.default(0),
-  observabilityUsdPerMonth: nonNegative.default(0),
-  egressUsdPerGB: nonNegative.default(0),
+  engineerAnnualUsd: usd.default(200_000),
+  engineeringUsdPerMonth: usd.default(0),
+  storageUsdPerMonth: usd.default(0),
+  observabilityUsdPerMonth: usd.default(0),
+  egressUsdPerGB: usd.default(0),
   /** Bytes sent back per output token (text ≈ 4). */
   egressBytesPerToken: nonNegative.default(4),
 });
@@ -514,7 +523,7 @@ export const classifier = z
     accuracy: z.number().min(0).max(1).optional(),
     confusion: z.record(z.string().min(1), z.record(z.string().min(1), nonNegative)).optional(),
     latency: duration.default(0),
-    costPerCall: nonNegative.default(0),
+    costPerCall: usd.default(0),
     model: z.string().min(1).optional(),
     outputTokens: z.int().min(0).default(1),
     onMisroute: z.enum(['fail', 'escalate']).default('fail'),

@@ -67,7 +67,19 @@ export function replicaMemory(c: ReplicaConfig): ReplicaMemory {
  * Why a replica cannot serve, with numbers and a way out; undefined when it can hold
  * its weights and at least one request of `minTokens` tokens of KV cache.
  */
+/**
+ * Tensor parallelism splits a model's attention heads evenly over its GPUs (vLLM refuses a
+ * degree that does not divide them), so tp must be a divisor of the head count.
+ */
+export function tensorParallelProblem(model: ModelSpec, tp: number): string | undefined {
+  if (model.heads % tp === 0) return undefined;
+  const divisors = Array.from({ length: model.heads }, (_, i) => i + 1).filter((d) => model.heads % d === 0 && d <= 64);
+  return `tp ${tp} does not divide ${model.id}'s ${model.heads} attention heads (the GPUs of a replica each take an equal share of them); use one of ${divisors.join(', ')}`;
+}
+
 export function fitProblem(c: ReplicaConfig, minTokens: number): string | undefined {
+  const split = tensorParallelProblem(c.model, c.tp);
+  if (split) return split;
   const mem = replicaMemory(c);
   const total = c.gpu.memGB * c.tp;
   const weightsGB = mem.weightBytes / 1e9;

@@ -90,7 +90,8 @@ export class CellStore {
   /** Reads the lines once, remembering where each complete one is. */
   private index(path: string): void {
     if (this.size === 0) return;
-    const reader = new LineReader(path);
+    // A cell's line holds a run's histograms and time series: far longer than a trace row.
+    const reader = new LineReader(path, 1 << 28);
     let offset = 0;
     let bad: number | undefined;
     try {

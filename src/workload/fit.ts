@@ -3,9 +3,11 @@
  * shaped by a repeating profile of its per-minute request counts (which carries its
  * burstiness: per-minute peak-to-average and CV), and empirical length distributions of
  * 1,000 quantiles of its input and output tokens. Users can then scale the rate, extend
- * the horizon, add growth or vary it, instead of replaying one fixed log. Pure.
+ * the horizon, add growth or vary it, instead of replaying one fixed log. A trace whose
+ * rows all arrive at one time has no rate to fit. Pure.
  */
 import type { TraceSummary } from './trace-stats.js';
+import { TraceError } from './trace.js';
 
 export interface FittedWorkload {
   arrivals: { process: 'poisson'; rate: number; profile: { interval: number; weights: number[] } };
@@ -14,6 +16,7 @@ export interface FittedWorkload {
 }
 
 export function fitWorkload(summary: TraceSummary): FittedWorkload {
+  if (!(summary.stats.span_s > 0)) throw new TraceError(summary.stats.trace, 0, `its ${summary.stats.rows} row${summary.stats.rows === 1 ? '' : 's'} all arrive at one time, so the trace has no rate to fit`);
   const perMinute = summary.perMinute;
   const mean = perMinute.reduce((a, b) => a + b, 0) / perMinute.length;
   return {

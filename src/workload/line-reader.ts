@@ -4,6 +4,21 @@
  * its synchronous event loop, so the reader cannot be a Node stream.)
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+
+/** A line longer than the reader takes (a file without line breaks, /dev/zero): memory stays bounded. */
+export class LineTooLongError extends Error {
+  constructor(
+    readonly lineNumber: number,
+    readonly limit: number,
+  ) {
+    super(`line ${lineNumber} is longer than ${limit.toLocaleString('en-US')} characters`);
+    this.name = 'LineTooLongError';
+  }
+}
+
+/** The longest line a trace may have: a row is a few dozen characters. */
+export const MAX_LINE_LENGTH = 1 << 20;
 
 const CHUNK = 1 << 20;
 
@@ -17,7 +32,13 @@ export class LineReader {
   /** 1-based number of the line last returned. */
   lineNumber = 0;
 
-  constructor(readonly path: string) {
+  // Multi-byte characters may straddle two reads: the decoder keeps the first part for the next.
+  private readonly decoder = new StringDecoder('utf8');
+
+  constructor(
+    readonly path: string,
+    private readonly maxLineLength = MAX_LINE_LENGTH,
+  ) {
     this.fd = openSync(path, 'r');
   }
 
@@ -46,9 +67,11 @@ export class LineReader {
       this.index = 0;
       return;
     }
-    const text = this.pending + this.buffer.toString('utf8', 0, n);
+    const text = this.pending + this.decoder.write(this.buffer.subarray(0, n));
     const parts = text.split('\n');
     this.pending = parts.pop()!;
+    for (let i = 0; i < parts.length; i++) if (parts[i]!.length > this.maxLineLength) throw new LineTooLongError(this.lineNumber + i + 1, this.maxLineLength);
+    if (this.pending.length > this.maxLineLength) throw new LineTooLongError(this.lineNumber + parts.length + 1, this.maxLineLength);
     this.lines = parts;
     this.index = 0;
   }

@@ -5,7 +5,7 @@
  * minute of the span, empty ones included, and leaves out the last (usually partial) one.
  */
 import { withRoomFor } from '../engine/index.js';
-import { TraceReader, type TraceOptions, type TraceRow } from './trace.js';
+import { TraceError, TraceReader, type TraceOptions, type TraceRow } from './trace.js';
 
 export interface TraceStats {
   trace: string;
@@ -108,6 +108,7 @@ export function summarizeTrace(path: string, name: string, options: TraceOptions
     reader.close();
   }
   const n = input.n;
+  if (n === 0) throw new TraceError(path, 0, `the trace has no rows${reader.skipped > 0 ? ` (${reader.skipped} malformed rows were skipped)` : ''}; there is nothing to summarize`);
   const span = last - first;
   const count = Math.floor(span / 60) + 1;
   const full = Array.from(perMinute.subarray(0, count > 1 ? count - 1 : count));

@@ -8,7 +8,7 @@
  * (then they are counted).
  */
 import { showValue } from '../scenario/index.js';
-import { LineReader } from './line-reader.js';
+import { LineReader, LineTooLongError } from './line-reader.js';
 
 export type TraceFormat = 'azure' | 'mooncake' | 'csv' | 'jsonl';
 
@@ -39,7 +39,7 @@ export class TraceError extends Error {
     readonly line: number,
     detail: string,
   ) {
-    super(`${file}, line ${line}: ${detail}`);
+    super(line > 0 ? `${file}, line ${line}: ${detail}` : `${file}: ${detail}`);
     this.name = 'TraceError';
   }
 }
@@ -56,9 +56,27 @@ export function guessFormat(path: string): TraceFormat {
 export function parseDateTime(text: string): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z)?$/.exec(text.trim());
   if (!m) return undefined;
-  const whole = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) / 1000;
-  return whole + (m[7] ? Number(m[7]) : 0);
+  const [year, month, day, hour, minute, second] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC rolls 2023-13-45 99:99:99 over into 2024; a real date-time comes back the same.
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day || back.getUTCHours() !== hour || back.getUTCMinutes() !== minute || back.getUTCSeconds() !== second) return undefined;
+  return ms / 1000 + (m[7] ? Number(m[7]) : 0);
 }
+
+/** Most tokens a trace row may give for a prompt or an output (the longest context windows hold 10 million). */
+export const MAX_TRACE_TOKENS = 10_000_000;
+/** Longest a trace may span: ten years (the per-minute profile of trace stats counts every minute). */
+export const MAX_TRACE_SPAN = 10 * 365.25 * 86_400;
+
+/** A whole number of tokens: digits only in text (no 0x10, 1e3 or 12.0), an integer in JSON. */
+function tokenCount(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= 0 && n <= MAX_TRACE_TOKENS ? n : undefined;
+}
+
+/** A plain decimal number (no hexadecimal, no blanks, no Infinity). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 const UNIT_SECONDS = { s: 1, ms: 1e-3, us: 1e-6 } as const;
 
@@ -68,6 +86,7 @@ export class TraceReader {
   private readonly json: boolean;
   private indexes: { time: number; input: number; output: number } | undefined;
   private lastTime = -Infinity;
+  private firstTime: number | undefined;
   skipped = 0;
   rows = 0;
 
@@ -84,7 +103,7 @@ export class TraceReader {
   }
 
   private readHeader(): void {
-    const header = this.lines.next();
+    const header = this.line();
     if (header === undefined) throw new TraceError(this.path, 1, 'the file is empty; expected a header row');
     const names = header.split(',').map((h) => h.trim());
     const find = (name: string) => {
@@ -95,10 +114,20 @@ export class TraceReader {
     this.indexes = { time: find(this.columns.timestamp), input: find(this.columns.input), output: find(this.columns.output) };
   }
 
+  /** The next line, or undefined at the end; a line too long to be a row is bad input naming it. */
+  private line(): string | undefined {
+    try {
+      return this.lines.next();
+    } catch (error) {
+      if (error instanceof LineTooLongError) throw new TraceError(this.path, error.lineNumber, `the line is longer than ${error.limit.toLocaleString('en-US')} characters; a trace row is a few dozen (is this a trace file?)`);
+      throw error;
+    }
+  }
+
   /** Fills `row` with the next row; false at the end of the file. */
   next(row: TraceRow): boolean {
     for (;;) {
-      const line = this.lines.next();
+      const line = this.line();
       if (line === undefined) return false;
       if (line.trim() === '') continue;
       const problem = this.parse(line, row);
@@ -146,12 +175,16 @@ export class TraceReader {
       input = cells[ix.input]!.trim();
       output = cells[ix.output]!.trim();
     }
-    const seconds = typeof time === 'number' ? time * UNIT_SECONDS[this.columns.timeUnit ?? 's'] : parseTime(String(time), this.columns.timeUnit ?? 's');
+    const unit = this.columns.timeUnit ?? 's';
+    const seconds = typeof time === 'number' ? time * UNIT_SECONDS[unit] : typeof time === 'string' ? parseTime(time, unit) : undefined;
     if (seconds === undefined || !Number.isFinite(seconds)) return `timestamp ${showValue(time)} is not a number or a date-time`;
-    const inTokens = Number(input);
-    if (!Number.isInteger(inTokens) || inTokens < 0 || input === '') return `${this.columns.input} ${showValue(input)} is not a whole number of tokens`;
-    const outTokens = Number(output);
-    if (!Number.isInteger(outTokens) || outTokens < 0 || output === '') return `${this.columns.output} ${showValue(output)} is not a whole number of tokens`;
+    if (this.firstTime === undefined) this.firstTime = seconds;
+    else if (seconds - this.firstTime > MAX_TRACE_SPAN) return `timestamp ${showValue(time)} is more than ten years after the first row's; a trace may span at most ten years`;
+    const tokens = (value: unknown, column: string) => `${column} ${showValue(value)} is not a whole number of tokens from 0 to ${MAX_TRACE_TOKENS.toLocaleString('en-US')}`;
+    const inTokens = tokenCount(input);
+    if (inTokens === undefined) return tokens(input, this.columns.input);
+    const outTokens = tokenCount(output);
+    if (outTokens === undefined) return tokens(output, this.columns.output);
     row.time = seconds;
     row.input = inTokens;
     row.output = outTokens;
@@ -164,6 +197,6 @@ export class TraceReader {
 }
 
 function parseTime(text: string, unit: 's' | 'ms' | 'us'): number | undefined {
-  if (text !== '' && Number.isFinite(Number(text))) return Number(text) * UNIT_SECONDS[unit];
+  if (DECIMAL.test(text)) return Number(text) * UNIT_SECONDS[unit];
   return parseDateTime(text);
 }
