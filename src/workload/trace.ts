@@ -52,16 +52,72 @@ export function guessFormat(path: string): TraceFormat {
   return /\.jsonl?$/i.test(path) ? 'mooncake' : 'azure';
 }
 
-/** "2023-11-16 18:17:03.9799600" (UTC) → epoch seconds, keeping every fractional digit. */
-export function parseDateTime(text: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z)?$/.exec(text.trim());
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC rolls 2023-13-45 99:99:99 over into 2024; a real date-time comes back the same.
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day || back.getUTCHours() !== hour || back.getUTCMinutes() !== minute || back.getUTCSeconds() !== second) return undefined;
-  return ms / 1000 + (m[7] ? Number(m[7]) : 0);
+/** Digits of `text` from `from` to `to` as a number, or -1 when any is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/** The last date seen and its epoch seconds: a trace's rows share a date for a day at a time. */
+let cachedDate = '';
+let cachedDateSeconds = 0;
+
+/** The date at `text[at..at+10)` ("2023-11-16") → epoch seconds of its midnight (UTC), or undefined when no such day exists. */
+function dateSeconds(text: string, at: number): number | undefined {
+  if (cachedDate.length === 10 && text.startsWith(cachedDate, at)) return cachedDateSeconds;
+  const year = digits(text, at, at + 4);
+  const month = digits(text, at + 5, at + 7);
+  const day = digits(text, at + 8, at + 10);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || text.charCodeAt(at + 4) !== 45 || text.charCodeAt(at + 7) !== 45) return undefined;
+  const ms = Date.UTC(year, month - 1, day);
+  // Date.UTC rolls 2023-02-30 over into March; a real day comes back the same.
+  if (new Date(ms).getUTCDate() !== day) return undefined;
+  cachedDate = text.slice(at, at + 10);
+  cachedDateSeconds = ms / 1000;
+  return cachedDateSeconds;
+}
+
+/**
+ * "2023-11-16 18:17:03.9799600" or "2023-11-16T18:17:03Z" (UTC) → epoch seconds, keeping
+ * every fractional digit. Read by character codes with the date cached (a regex and a Date
+ * per row cost more than the rest of the row); undefined for anything that is not a real
+ * date and time (2023-13-45 99:99:99 does not roll over). `from` and `to` bound the text
+ * within a longer line.
+ */
+export function parseDateTime(text: string, from = 0, to = text.length): number | undefined {
+  while (from < to && text.charCodeAt(from) <= 32) from++;
+  while (to > from && text.charCodeAt(to - 1) <= 32) to--;
+  if (text.charCodeAt(to - 1) === 90 /* Z */) to--;
+  if (to - from < 19) return undefined;
+  const sep = text.charCodeAt(from + 10);
+  if ((sep !== 32 && sep !== 84) || text.charCodeAt(from + 13) !== 58 || text.charCodeAt(from + 16) !== 58) return undefined;
+  const day = dateSeconds(text, from);
+  if (day === undefined) return undefined;
+  const hour = digits(text, from + 11, from + 13);
+  const minute = digits(text, from + 14, from + 16);
+  const second = digits(text, from + 17, from + 19);
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  let fraction = 0;
+  if (to - from > 19) {
+    const places = to - from - 20;
+    if (text.charCodeAt(from + 19) !== 46 /* . */ || places === 0) return undefined;
+    // Up to 15 places as one integer over a power of ten (exact, as Number(".9799600") is);
+    // more, through Number.
+    const whole = places <= 15 ? digits(text, from + 20, to) : -1;
+    if (whole >= 0) fraction = whole / POW10[places]!;
+    else {
+      if (digits(text, from + 20, to) < 0) return undefined;
+      fraction = Number(text.slice(from + 19, to));
+    }
+  }
+  return day + hour * 3600 + minute * 60 + second + fraction;
 }
 
 /** Most tokens a trace row may give for a prompt or an output (the longest context windows hold 10 million). */
@@ -71,7 +127,7 @@ export const MAX_TRACE_SPAN = 10 * 365.25 * 86_400;
 
 /** A whole number of tokens: digits only in text (no 0x10, 1e3 or 12.0), an integer in JSON. */
 function tokenCount(value: unknown): number | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.length > 0 && value.length <= 9 ? digits(value, 0, value.length) : NaN;
   return Number.isInteger(n) && n >= 0 && n <= MAX_TRACE_TOKENS ? n : undefined;
 }
 
@@ -84,7 +140,8 @@ export class TraceReader {
   private readonly lines: LineReader;
   private readonly columns: TraceColumns;
   private readonly json: boolean;
-  private indexes: { time: number; input: number; output: number } | undefined;
+  private indexes: { time: number; input: number; output: number; width: number } | undefined;
+  private bounds = new Int32Array(0);
   private lastTime = -Infinity;
   private firstTime: number | undefined;
   skipped = 0;
@@ -111,7 +168,9 @@ export class TraceReader {
       if (i < 0) throw new TraceError(this.path, 1, `no column "${name}" in the header (columns: ${names.join(', ')})`);
       return i;
     };
-    this.indexes = { time: find(this.columns.timestamp), input: find(this.columns.input), output: find(this.columns.output) };
+    const [time, input, output] = [find(this.columns.timestamp), find(this.columns.input), find(this.columns.output)];
+    this.indexes = { time, input, output, width: Math.max(time, input, output) + 1 };
+    this.bounds = new Int32Array(2 * this.indexes.width);
   }
 
   /** The next line, or undefined at the end; a line too long to be a row is bad input naming it. */
@@ -167,13 +226,37 @@ export class TraceReader {
       if (input === undefined) return `no field "${this.columns.input}"`;
       if (output === undefined) return `no field "${this.columns.output}"`;
     } else {
-      const cells = line.split(',');
       const ix = this.indexes!;
-      const width = Math.max(ix.time, ix.input, ix.output) + 1;
-      if (cells.length < width) return `${cells.length} columns, expected at least ${width}`;
-      time = cells[ix.time]!.trim();
-      input = cells[ix.input]!.trim();
-      output = cells[ix.output]!.trim();
+      const bounds = this.bounds;
+      // Cell k spans bounds[2k] .. bounds[2k+1]; only cells up to the last one needed are found.
+      let from = 0;
+      let count = 0;
+      while (count < ix.width) {
+        const comma = line.indexOf(',', from);
+        const end = comma < 0 ? line.length : comma;
+        bounds[2 * count] = from;
+        bounds[2 * count + 1] = end;
+        count++;
+        if (comma < 0) break;
+        from = comma + 1;
+      }
+      if (count < ix.width) return `${line.split(',').length} columns, expected at least ${ix.width}`;
+      // The common case read in place, without cutting strings: digits and a date-time.
+      const inTokens = cellDigits(line, bounds[2 * ix.input]!, bounds[2 * ix.input + 1]!);
+      const outTokens = cellDigits(line, bounds[2 * ix.output]!, bounds[2 * ix.output + 1]!);
+      const seconds = parseDateTime(line, bounds[2 * ix.time]!, bounds[2 * ix.time + 1]!);
+      if (inTokens >= 0 && inTokens <= MAX_TRACE_TOKENS && outTokens >= 0 && outTokens <= MAX_TRACE_TOKENS && seconds !== undefined) {
+        if (this.firstTime === undefined) this.firstTime = seconds;
+        else if (seconds - this.firstTime > MAX_TRACE_SPAN) return `timestamp ${showValue(line.slice(bounds[2 * ix.time], bounds[2 * ix.time + 1]))} is more than ten years after the first row's; a trace may span at most ten years`;
+        row.time = seconds;
+        row.input = inTokens;
+        row.output = outTokens;
+        return undefined;
+      }
+      const cell = (k: number) => trimmed(line.slice(bounds[2 * k], bounds[2 * k + 1]));
+      time = cell(ix.time);
+      input = cell(ix.input);
+      output = cell(ix.output);
     }
     const unit = this.columns.timeUnit ?? 's';
     const seconds = typeof time === 'number' ? time * UNIT_SECONDS[unit] : typeof time === 'string' ? parseTime(time, unit) : undefined;
@@ -197,6 +280,20 @@ export class TraceReader {
 }
 
 function parseTime(text: string, unit: 's' | 'ms' | 'us'): number | undefined {
+  // A date-time has its first dash at index 4; a number never does.
+  if (text.charCodeAt(4) === 45) return parseDateTime(text);
   if (DECIMAL.test(text)) return Number(text) * UNIT_SECONDS[unit];
   return parseDateTime(text);
+}
+
+/** The digits of a cell (blanks around allowed) as a number; -1 when it is not digits only, or too long to be a token count. */
+function cellDigits(line: string, from: number, to: number): number {
+  while (from < to && line.charCodeAt(from) <= 32) from++;
+  while (to > from && line.charCodeAt(to - 1) <= 32) to--;
+  return to > from && to - from <= 9 ? digits(line, from, to) : -1;
+}
+
+/** A cell without surrounding blanks (most cells have none: no copy then). */
+function trimmed(cell: string): string {
+  return cell.length > 0 && (cell.charCodeAt(0) <= 32 || cell.charCodeAt(cell.length - 1) <= 32) ? cell.trim() : cell;
 }
