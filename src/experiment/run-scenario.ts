@@ -14,6 +14,7 @@ import { assertDeployable } from './checks.js';
 import { resolveCosts, type CostBook } from '../cost/index.js';
 import { cellTask, runCell, type CellTask } from './run-cell.js';
 import type { PlanRunResult } from './simulate-run.js';
+import { PooledLatencies, withoutBuckets } from './pooled-latency.js';
 
 export interface RunOptions {
   /** Number of Monte Carlo runs; defaults to the scenario's `seeds`. */
@@ -30,6 +31,11 @@ export interface RunOptions {
   readonly onCell?: (plan: string, result: PlanRunResult) => void;
   /** A result computed before (a resumed run): used instead of running the cell again. */
   readonly done?: (plan: string, seed: number) => PlanRunResult | undefined;
+  /**
+   * Pool each run's latency histograms as it finishes and keep the run without them
+   * (`ScenarioRuns.pooled`): memory then grows by a few kilobytes a run, not a hundred.
+   */
+  readonly compact?: boolean;
 }
 
 export interface ScenarioRuns {
@@ -37,6 +43,8 @@ export interface ScenarioRuns {
   readonly costs: CostBook;
   readonly seeds: readonly number[];
   readonly plans: readonly { readonly name: string; readonly runs: readonly PlanRunResult[] }[];
+  /** With `compact`: each plan's latency histograms, pooled over its runs (the runs keep counts and sums only). */
+  readonly pooled?: ReadonlyMap<string, PooledLatencies>;
 }
 
 export function seedList(scenario: Scenario, options: RunOptions): number[] {
@@ -138,6 +146,7 @@ export async function runScenarioOn(runner: CellRunner, scenario: Scenario, opti
   const { costs, seeds, plans } = planRuns(scenario, options);
   const total = seeds.length * plans.length;
   let done = 0;
+  const pooled = new Map(plans.map((p) => [p.name, new PooledLatencies()]));
   const results = await Promise.all(
     plans.map(async (plan) => ({
       name: plan.name,
@@ -147,12 +156,14 @@ export async function runScenarioOn(runner: CellRunner, scenario: Scenario, opti
           const result = before ?? (await runner.run(cellTask(scenario, costs, plan.index, seed)));
           if (!before) options.onCell?.(plan.name, result);
           options.onProgress?.(++done, total);
-          return result;
+          if (!options.compact) return result;
+          pooled.get(plan.name)!.add(result);
+          return withoutBuckets(result);
         }),
       ),
     })),
   );
-  return { scenario, costs, seeds, plans: results };
+  return { scenario, costs, seeds, plans: results, ...(options.compact ? { pooled } : {}) };
 }
 
 /** Like `runScenario`, with cells spread over `threads` worker threads. */

@@ -10,6 +10,7 @@ import { scenarioForOutput } from '../scenario/index.js';
 import { workloadClasses } from '../workload/index.js';
 import type { ScenarioRuns } from './run-scenario.js';
 import type { PlanRunResult } from './simulate-run.js';
+import { PooledLatencies } from './pooled-latency.js';
 import { capsimVersion } from './version.js';
 
 /** Latency figures pooled over all runs (seconds), and how many requests they are over. */
@@ -217,17 +218,15 @@ export function cheaperShare(runs: ScenarioRuns): Record<string, Record<string, 
   return out;
 }
 
-export function pooledLatency(histograms: readonly SerializedHistogram[]): PooledLatency {
-  const pooled = new LogHistogram();
-  for (const h of histograms) pooled.merge(LogHistogram.fromJSON(h));
-  return pooled.summary();
-}
 
 function failuresAcross<T>(runs: readonly T[], pick: (r: T) => Record<FailureReason, number>): Record<FailureReason, AcrossRuns> {
   return Object.fromEntries(FAILURE_REASONS.map((reason) => [reason, acrossRuns(runs.map((r) => pick(r)[reason]))])) as Record<FailureReason, AcrossRuns>;
 }
 
-export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanRunResult[], targets: readonly (number | undefined)[] = []): PlanSummary {
+export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanRunResult[], targets: readonly (number | undefined)[] = [], pooled?: PooledLatencies): PlanSummary {
+  // Latencies pooled as the runs finished (a study), or here from the runs' own histograms.
+  const pool = pooled ?? PooledLatencies.of(runs);
+  pool.settleSums(runs);
   const over = (pick: (r: PlanRunResult) => number) => acrossRuns(runs.map(pick));
   const replicas = runs[0]?.replicaUtilization.length ?? 0;
   const itemUsd = (r: PlanRunResult, id: string) => r.cost.items.reduce((sum, item) => (item.id === id ? sum + item.usd : sum), 0);
@@ -248,7 +247,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
       failedBy: failuresAcross(runs, (r) => r.classes[k]!.failedBy),
       successRate: of((c) => (c.arrived > 0 ? c.succeeded / c.arrived : NaN)),
       target: targets[k],
-      latency: { e2e: pooledLatency(runs.map((r) => r.classes[k]!.latency.e2e)), ttft: pooledLatency(runs.map((r) => r.classes[k]!.latency.ttft)) },
+      latency: { e2e: pool.classes[k]?.e2e.summary() ?? new LogHistogram().summary(), ttft: pool.classes[k]?.ttft.summary() ?? new LogHistogram().summary() },
       costShare: of((c, r) => (r.cost.total > 0 ? c.costUsd / r.cost.total : NaN)),
       costPerSuccessfulRequest: of((c) => (c.succeeded > 0 ? c.costUsd / c.succeeded : NaN)),
       byBackend: Object.fromEntries(Object.keys(runs[0]!.classes[k]!.byBackend).map((name) => [name, of((c) => c.byBackend[name] ?? 0)])),
@@ -345,13 +344,13 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
     skippedRows: over((r) => r.skippedRows),
     uncertain: Object.fromEntries(Object.keys(runs[0]?.uncertain ?? {}).map((path) => [path, over((r) => r.uncertain[path] ?? NaN)])),
     latency: {
-      queueWait: pooledLatency(runs.map((r) => r.latency.queueWait)),
-      e2e: pooledLatency(runs.map((r) => r.latency.e2e)),
-      ttft: pooledLatency(runs.map((r) => r.latency.ttft)),
-      tpot: pooledLatency(runs.map((r) => r.latency.tpot)),
+      queueWait: pool.queueWait.summary(),
+      e2e: pool.e2e.summary(),
+      ttft: pool.ttft.summary(),
+      tpot: pool.tpot.summary(),
     },
     meanQueueWait: over((r) => (r.latency.queueWait.count > 0 ? r.latency.queueWait.sum / r.latency.queueWait.count : NaN)),
-    latencyQuantiles: latencyQuantiles(runs),
+    latencyQuantiles: { probabilities: CDF_PROBABILITIES, ttft: CDF_PROBABILITIES.map((p) => pool.ttft.quantile(p)), e2e: CDF_PROBABILITIES.map((p) => pool.e2e.quantile(p)) },
     outputTokensPerSecond: over((r) => r.outputTokensPerSecond),
     meanBatch: over((r) => r.meanBatch),
     kvOccupancy: over((r) => r.kvOccupancy),
@@ -368,15 +367,6 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
 
 /** Probabilities at which the report draws latency CDFs: every percent, and the tail. */
 const CDF_PROBABILITIES = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.995, 0.999];
-
-function latencyQuantiles(runs: readonly PlanRunResult[]): LatencyQuantiles {
-  const pooled = (pick: (r: PlanRunResult) => SerializedHistogram) => {
-    const h = new LogHistogram();
-    for (const r of runs) h.merge(LogHistogram.fromJSON(pick(r)));
-    return CDF_PROBABILITIES.map((p) => h.quantile(p));
-  };
-  return { probabilities: CDF_PROBABILITIES, ttft: pooled((r) => r.latency.ttft), e2e: pooled((r) => r.latency.e2e) };
-}
 
 function monthsSummary(runs: readonly PlanRunResult[]): MonthSummary[] | undefined {
   const first = runs[0]?.months;
@@ -435,7 +425,7 @@ export function summarizeRuns(runs: ScenarioRuns, options: SummaryOptions = {}):
   const targets = workloadClasses(runs.scenario.workload).map((c) => c.target);
   // A run may cover some of the scenario's plans (a break-even search runs two): find each by name.
   const spec = (name: string) => runs.scenario.plans.find((p) => p.name === name)!;
-  const plans = runs.plans.map((p) => summarizePlan(p.name, planKind(spec(p.name)), p.runs, targets));
+  const plans = runs.plans.map((p) => summarizePlan(p.name, planKind(spec(p.name)), p.runs, targets, runs.pooled?.get(p.name)));
   return {
     capsim: { version: capsimVersion(), command: 'run' },
     scenario: scenarioForOutput(runs.scenario),

@@ -54,6 +54,15 @@ export class LogHistogram {
     if (other.max > this.max) this.max = other.max;
   }
 
+  /** Adds a serialized histogram's counts, without building a histogram for it. */
+  mergeSerialized(data: SerializedHistogram): void {
+    for (const [i, n] of data.buckets) this.counts[i]! += n;
+    this.count += data.count;
+    this.sum += data.sum;
+    if (data.count > 0 && data.min < this.min) this.min = data.min;
+    if (data.count > 0 && data.max > this.max) this.max = data.max;
+  }
+
   mean(): number {
     return this.count === 0 ? NaN : this.sum / this.count;
   }

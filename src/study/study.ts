@@ -119,6 +119,7 @@ export async function runPoints(study: Study, points: readonly Point[], options:
       seeds: study.seeds.length,
       seed: study.seeds[0]!,
       plans: study.plans,
+      compact: true,
       ...(store ? { done: (plan: string, seed: number) => store.get({ point, plan, seed }), onCell: (plan: string, result) => store.add({ point, plan, seed: result.seed }, result) } : {}),
       onProgress: () => options.onProgress?.(++done, total),
     });
