@@ -7,6 +7,7 @@
  */
 import { LogHistogram, type SerializedHistogram } from '../metrics/index.js';
 import type { PlanRunResult } from './simulate-run.js';
+import { BAND_FIELDS } from './summary.js';
 
 export class PooledLatencies {
   readonly queueWait = new LogHistogram();
@@ -49,12 +50,17 @@ export class PooledLatencies {
   }
 }
 
-/** A run without its histograms' buckets (counts, sums, minima and maxima kept): what a study holds per run once they are pooled. */
+/**
+ * A run without its histograms' buckets (counts, sums, minima and maxima kept) and with
+ * only the band's fields of its time series: what a study holds per run once its latencies
+ * are pooled. (The representative run's whole series is simulated again at the end.)
+ */
 export function withoutBuckets(r: PlanRunResult): PlanRunResult {
   const strip = (h: SerializedHistogram): SerializedHistogram => ({ count: h.count, sum: h.sum, min: h.min, max: h.max, buckets: [] });
   return {
     ...r,
     latency: { queueWait: strip(r.latency.queueWait), e2e: strip(r.latency.e2e), ttft: strip(r.latency.ttft), tpot: strip(r.latency.tpot) },
     classes: r.classes.map((c) => ({ ...c, latency: { e2e: strip(c.latency.e2e), ttft: strip(c.latency.ttft) } })),
+    timeSeries: r.timeSeries ? { ...r.timeSeries, fields: Object.fromEntries(BAND_FIELDS.filter((f) => r.timeSeries!.fields[f]).map((f) => [f, r.timeSeries!.fields[f]!])) } : undefined,
   };
 }

@@ -15,6 +15,7 @@ import { resolveCosts, type CostBook } from '../cost/index.js';
 import { cellTask, runCell, type CellTask } from './run-cell.js';
 import type { PlanRunResult } from './simulate-run.js';
 import { PooledLatencies, withoutBuckets } from './pooled-latency.js';
+import { representativeRun } from './summary.js';
 
 export interface RunOptions {
   /** Number of Monte Carlo runs; defaults to the scenario's `seeds`. */
@@ -163,6 +164,17 @@ export async function runScenarioOn(runner: CellRunner, scenario: Scenario, opti
       ),
     })),
   );
+  if (options.compact) {
+    // The representative run's whole time series was dropped with the rest: simulate that
+    // one cell again (a cell depends only on its inputs) and give it its series back.
+    for (const plan of results) {
+      const chosen = representativeRun(plan.runs);
+      if (!chosen) continue;
+      const index = plan.runs.indexOf(chosen);
+      const again = await runner.run(cellTask(scenario, costs, plans.find((p) => p.name === plan.name)!.index, chosen.seed));
+      plan.runs[index] = { ...chosen, timeSeries: again.timeSeries };
+    }
+  }
   return { scenario, costs, seeds, plans: results, ...(options.compact ? { pooled } : {}) };
 }
 

@@ -386,11 +386,21 @@ function monthsSummary(runs: readonly PlanRunResult[]): MonthSummary[] | undefin
   });
 }
 
-function timeSeriesSummary(runs: readonly PlanRunResult[]): TimeSeriesSummary | undefined {
+/** The fields of a run's time series that the summary's across-runs band needs from every run. */
+export const BAND_FIELDS = ['replicas', 'costPerHour'] as const;
+
+/** The run whose time series the summary shows: the one with the median cost per successful request (ties by seed). */
+export function representativeRun(runs: readonly PlanRunResult[]): PlanRunResult | undefined {
   const withSeries = runs.filter((r) => r.timeSeries && r.timeSeries.time.length > 0);
   if (withSeries.length === 0) return undefined;
   const byCost = [...withSeries].sort((a, b) => a.cost.perSuccessfulRequest - b.cost.perSuccessfulRequest || a.seed - b.seed);
-  const median = byCost[Math.floor((byCost.length - 1) / 2)]!;
+  return byCost[Math.floor((byCost.length - 1) / 2)]!;
+}
+
+function timeSeriesSummary(runs: readonly PlanRunResult[]): TimeSeriesSummary | undefined {
+  const withSeries = runs.filter((r) => r.timeSeries && r.timeSeries.time.length > 0);
+  const median = representativeRun(runs);
+  if (!median) return undefined;
   const series = median.timeSeries!;
   const band = (field: string) =>
     series.time.map((_, i) => {
