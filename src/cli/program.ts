@@ -126,7 +126,8 @@ function buildProgram(io: CliIo): Command {
     .description('run every plan of a scenario over Monte Carlo seeds and summarize (default: the built-in scenario)')
     .argument('[scenario]', 'scenario file (YAML or JSON)')
     .option('--shard <i/n>', 'run only share i of n (from 0) of the runs into --out, for capsim merge', shardOption)
-    .action(async (file: string | undefined, opts: StudyCommandOptions & { shard?: Shard }) => {
+    .option('--export-trace <file>', "write the first run's requests as JSONL (Mooncake fields, a GuideLLM or vLLM custom dataset) to send to a real server")
+    .action(async (file: string | undefined, opts: StudyCommandOptions & { shard?: Shard; exportTrace?: string }) => {
       await (await study()).executeStudy(io, definitionOf('run', file, opts, { params: [], plans: undefined, settings: {} }), opts);
     });
 

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { cellRunner, readInputFile, summarizeRuns, scenarioWarnings, type RunSummary, type ScenarioRuns } from '../experiment/index.js';
+import { cellRunner, exportTrace, readInputFile, summarizeRuns, scenarioWarnings, type RunSummary, type ScenarioRuns } from '../experiment/index.js';
 import { InputError } from '../scenario/index.js';
 import { renderReportHtml, renderStudyReportHtml, type StudyResult } from '../report/index.js';
 import {
@@ -54,6 +54,8 @@ export interface StudyFlags {
   readonly workers?: number | undefined;
   readonly shard?: Shard | undefined;
   readonly report?: string | undefined;
+  /** `run`: also write the first run's requests as JSONL (see experiment/export-trace.ts). */
+  readonly exportTrace?: string | undefined;
   /** How the answer prints: table (default), markdown, csv or json (as --json). */
   readonly format?: OutputFormat | undefined;
 }
@@ -82,6 +84,10 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
   if (flags.shard && !dir) throw new InputError('--shard needs --out DIR (where the shard keeps its cells for capsim merge).');
   if (flags.shard && !points) throw new InputError(`--shard applies to run and sweep, whose cells are known before they start; ${definition.command} chooses its values as it goes (use --resume to continue one).`);
   if (flags.report) writableFile(flags.report);
+  if (flags.exportTrace) {
+    if (definition.command !== 'run') throw new InputError('--export-trace applies to run.');
+    writableFile(flags.exportTrace);
+  }
   if (dir) writableFolder(dir);
   // Warnings about plans the study does not run (a search over one or two plans) are noise.
   const warnings = scenarioWarnings(study.base).filter((w) => !w.startsWith('plan ') || study.plans.some((p) => w.startsWith(`plan ${p}:`)));
@@ -124,6 +130,11 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
           html = () => renderReportHtml(summary);
           csv = () => rowsCsv(summary.plans.map(pointFigures));
           if (dir) write('runs.csv', perRunCsv(summary.plans));
+          if (flags.exportTrace) {
+            const exported = exportTrace(study.base, study.seeds[0]!, flags.exportTrace);
+            written.push(flags.exportTrace);
+            io.stderr(`capsim: ${flags.exportTrace}: the ${exported.requests.toLocaleString('en-US')} requests of the run with seed ${exported.seed}\n`);
+          }
           break;
         }
         case 'sweep': {

@@ -8,6 +8,7 @@ export * from './run-scenario.js';
 export * from './run-cell.js';
 export * from './summary.js';
 export * from './pooled-latency.js';
+export * from './export-trace.js';
 export * from './checks.js';
 export * from './version.js';
 export * from './files.js';
