@@ -91,7 +91,8 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
   if (dir) writableFolder(dir);
   // Warnings about plans the study does not run (a search over one or two plans) are noise.
   const warnings = scenarioWarnings(study.base).filter((w) => !w.startsWith('plan ') || study.plans.some((p) => w.startsWith(`plan ${p}:`)));
-  if (!flags.json && !flags.shard) for (const w of warnings) io.stderr(`warning: ${w}\n`);
+  // A JSON document carries its warnings; on stderr they would be noise around it.
+  if (!flags.json && flags.format !== 'json' && !flags.shard) for (const w of warnings) io.stderr(`warning: ${w}\n`);
 
   const manifest = studyManifest(study, flags.shard);
   const store = dir ? (flags.resume ? CellStore.resume(dir, manifest) : CellStore.create(dir, manifest)) : undefined;

@@ -165,13 +165,14 @@ export async function runScenarioOn(runner: CellRunner, scenario: Scenario, opti
     })),
   );
   if (options.compact) {
-    // The representative run's whole time series was dropped with the rest: simulate that
-    // one cell again (a cell depends only on its inputs) and give it its series back.
+    // The representative run's whole time series was dropped with the rest: read that one
+    // cell back where it is kept, or simulate it again (a cell depends only on its inputs),
+    // and give it its series back.
     for (const plan of results) {
       const chosen = representativeRun(plan.runs);
       if (!chosen) continue;
       const index = plan.runs.indexOf(chosen);
-      const again = await runner.run(cellTask(scenario, costs, plans.find((p) => p.name === plan.name)!.index, chosen.seed));
+      const again = options.done?.(plan.name, chosen.seed) ?? (await runner.run(cellTask(scenario, costs, plans.find((p) => p.name === plan.name)!.index, chosen.seed)));
       plan.runs[index] = { ...chosen, timeSeries: again.timeSeries };
     }
   }
