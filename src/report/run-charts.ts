@@ -271,7 +271,23 @@ export function timeCharts(summary: RunSummary): ReportChart[] {
   if (fleets.length > 0) {
     const band = fleets.flatMap((p) => p.timeSeries!.band.replicas.map((b, i) => ({ plan: p.name, hours: p.timeSeries!.time[i]! / 3600, p5: b.p5, p95: b.p95 })));
     const bandLayer = { data: { values: band }, mark: { type: 'area', opacity: 0.15, interpolate: 'step-after' }, encoding: { x: { field: 'hours', type: 'quantitative' }, y: { field: 'p5', type: 'quantitative' }, y2: { field: 'p95' }, color: planColor(summary) } };
-    const replicas = line('time-replicas', 'Replicas serving over time', 'Replicas up and serving in the representative run; the shaded band spans the 5th to 95th percentile across runs. Replicas still provisioning are billed but do not serve.', 'replicas', fleets, 'replicas', '', [bandLayer]);
+    // Replicas still provisioning (billed, not serving) as a dashed line beside those serving.
+    const provisioning = seriesRows(summary, 'provisioning', fleets.filter((p) => (p.timeSeries!.fields['provisioning'] ?? []).some((v) => v > 0)));
+    const provisioningLayer = {
+      data: { values: provisioning },
+      mark: { type: 'line', interpolate: 'step-after', strokeDash: [4, 3] },
+      encoding: { x: { field: 'hours', type: 'quantitative' }, y: { field: 'value', type: 'quantitative' }, color: planColor(summary), tooltip: [{ field: 'plan' }, { field: 'hours', type: 'quantitative', format: '.2f' }, { field: 'value', type: 'quantitative', format: '.3~f', title: 'provisioning' }] },
+    };
+    const replicas = line(
+      'time-replicas',
+      'Replicas over time',
+      `Replicas up and serving in the representative run (solid); the shaded band spans the 5th to 95th percentile across runs.${provisioning.length > 0 ? ' Dashed: replicas provisioning, billed but not yet serving.' : ''}`,
+      'replicas',
+      fleets,
+      'replicas',
+      '',
+      provisioning.length > 0 ? [bandLayer, provisioningLayer] : [bandLayer],
+    );
     if (replicas) charts.push(replicas);
     const queue = line('time-queue', 'Requests waiting over time', 'Requests queued for admission in the representative run.', 'queue', fleets, 'requests waiting');
     if (queue) charts.push(queue);
