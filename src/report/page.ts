@@ -93,7 +93,7 @@ p, li { overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin-top: 0.6em; }
 th, td { padding: 0.3em 0.8em; border-bottom: 1px solid #ddd; text-align: right; vertical-align: top; }
 th:first-child, td:first-child { text-align: left; }
-table.text td { text-align: left; }
+table.text td, table.text th { text-align: left; }
 .chart { width: 100%; }
 details { margin-top: 2em; }
 summary { font-size: 1.15em; font-weight: 600; cursor: pointer; }

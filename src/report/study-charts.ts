@@ -19,8 +19,10 @@ function xScale(values: readonly number[]): Record<string, unknown> {
 /** A line per series with its 95% band, against a swept value; extra layers (marks) on top. */
 function bandedLines(values: { x: number; series: string; y: number; lo: number; hi: number }[], x: string, y: string, yFormat: string, extra: unknown[] = [], yScale: Record<string, unknown> = {}): Record<string, unknown> {
   const scale = xScale(values.map((v) => v.x));
-  const finite = values.filter((v) => Number.isFinite(v.y) && v.y > 0);
-  const band = finite.filter((v) => Number.isFinite(v.lo) && Number.isFinite(v.hi)).map((v) => ({ ...v, lo: Math.max(v.lo, v.y / 100) }));
+  // A log axis shows positive values only, and a band's lower edge is kept above zero.
+  const log = yScale['type'] === 'log';
+  const finite = values.filter((v) => Number.isFinite(v.y) && (!log || v.y > 0));
+  const band = finite.filter((v) => Number.isFinite(v.lo) && Number.isFinite(v.hi)).map((v) => (log ? { ...v, lo: Math.max(v.lo, v.y / 100) } : v));
   return {
     layer: [
       { data: { values: band }, mark: { type: 'area', opacity: 0.18 }, encoding: { x: { field: 'x', type: 'quantitative', scale }, y: { field: 'lo', type: 'quantitative', scale: yScale }, y2: { field: 'hi' }, color: { field: 'series', type: 'nominal', title: null } } },
@@ -68,20 +70,23 @@ export function sweepCharts(summary: SweepSummary): ReportChart[] {
   const capacity = sweepSeries(summary, (p) => ({ y: p.capacityUtilization.mean, lo: p.capacityUtilization.ci95[0], hi: p.capacityUtilization.ci95[1] })).filter((v) => Number.isFinite(v.y));
   const targets = [...new Set(summary.points.flatMap((p) => p.plans.flatMap((plan) => plan.classes.map((c) => c.target))).filter((t): t is number => t !== undefined))];
   const billed = summary.points.some((p) => p.plans.some((plan) => plan.cost.total.mean > 0));
-  const charts: ReportChart[] = [
-    ...(billed ? [{
+  const charts: ReportChart[] = [];
+  // An unpriced scenario (plain servers) has no cost to draw.
+  if (billed) {
+    charts.push({
       id: 'sweep-cost',
       title: `Cost per successful request against ${first}`,
       caption: 'Total cost over total successes across the runs at each value, with its 95% interval as a band. Where two lines cross, the plans cost the same. Log scale.',
       spec: studyChart(bandedLines(cost, first, 'USD per successful request', '$.4~f', [], { type: 'log' })),
-    }] : []),
-    {
-      id: 'sweep-success',
-      title: `Requests that succeeded within the SLO, against ${first}`,
-      caption: `Mean over runs, with its 95% interval.${targets.length > 0 ? ' The red line is the target.' : ''}`,
-      spec: studyChart(bandedLines(success.map((v) => ({ ...v, lo: Math.max(0, v.lo), hi: Math.min(1, v.hi) })), first, 'succeeded', '.1%', targets.map((t) => ({ data: { values: [{ t }] }, mark: { type: 'rule', color: '#c00', strokeDash: [4, 3] }, encoding: { y: { field: 't', type: 'quantitative' } } })), { domain: [0, 1] })),
-    },
-  ];
+    });
+  }
+  const targetRules = targets.map((t) => ({ data: { values: [{ t }] }, mark: { type: 'rule', color: '#c00', strokeDash: [4, 3] }, encoding: { y: { field: 't', type: 'quantitative' } } }));
+  charts.push({
+    id: 'sweep-success',
+    title: `Requests that succeeded within the SLO, against ${first}`,
+    caption: `Mean over runs, with its 95% interval.${targets.length > 0 ? ' The red line is the target.' : ''}`,
+    spec: studyChart(bandedLines(success.map((v) => ({ ...v, lo: Math.max(0, v.lo), hi: Math.min(1, v.hi) })), first, 'succeeded', '.1%', targetRules, { domain: [0, 1] })),
+  });
   if (capacity.length > 0) {
     charts.push({
       id: 'sweep-capacity',
@@ -102,10 +107,8 @@ export function breakevenCharts(r: BreakevenResult): ReportChart[] {
   const cost = r.points.flatMap((p) => p.plans.map((plan) => ({ x: p.value, series: plan.name, y: plan.perSuccessfulRequest.value, lo: plan.perSuccessfulRequest.ci95[0], hi: plan.perSuccessfulRequest.ci95[1] })));
   const difference = r.points.map((p) => ({ x: p.value, series: `${a} − ${b}`, y: p.difference.value, lo: p.difference.ci95[0], hi: p.difference.ci95[1] }));
   const zero = { data: { values: [{ y: 0 }] }, mark: { type: 'rule', color: '#333' }, encoding: { y: { field: 'y', type: 'quantitative' } } };
+  // A difference crosses zero: a linear axis.
   const diff = bandedLines(difference, r.param, `USD per success, ${a} − ${b}`, '$.5~f', [zero, ...marks]);
-  // A difference crosses zero: plot it on a linear axis, every value (bandedLines drops non-positive ones for log axes).
-  (diff['layer'] as { data: { values: unknown[] } }[])[1]!.data.values = difference.filter((v) => Number.isFinite(v.y));
-  (diff['layer'] as { data: { values: unknown[] } }[])[0]!.data.values = difference.filter((v) => Number.isFinite(v.lo) && Number.isFinite(v.hi));
   return [
     {
       id: 'breakeven-cost',
