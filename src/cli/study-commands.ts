@@ -62,6 +62,14 @@ export interface StudyFlags {
 
 export type OutputFormat = 'table' | 'markdown' | 'csv' | 'json';
 
+/** A study's answer in each form it is printed or written in. */
+interface Answer {
+  readonly json: string;
+  readonly text: string;
+  readonly html: () => string;
+  readonly csv: () => string;
+}
+
 /** The points a study covers before it starts (searches find theirs as they go). */
 function fixedPoints(definition: StudyDefinition): Point[] | undefined {
   if (definition.command === 'run') return [[]];
@@ -103,10 +111,11 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
   try {
     await untilInterrupted(io, progress, kept, async () => {
       if (flags.shard) {
-        const count = await runShard(study, points!, flags.shard, { ...run, store: store! });
-        const mine = studyCells(study, points!).filter((_, k) => k % flags.shard!.count === flags.shard!.index);
+        await runShard(study, points!, flags.shard, { ...run, store: store! });
+        const all = studyCells(study, points!);
+        const mine = all.filter((_, k) => k % flags.shard!.count === flags.shard!.index);
         writeCellsInOrder(dir!, mine, [store!]);
-        io.stdout(`shard ${flags.shard.index}/${flags.shard.count}: ${count} of ${studyCells(study, points!).length} runs in ${join(dir!, 'cells.jsonl')}; combine the shards with capsim merge\n`);
+        io.stdout(`shard ${flags.shard.index}/${flags.shard.count}: ${mine.length} of ${all.length} runs in ${join(dir!, 'cells.jsonl')}; combine the shards with capsim merge\n`);
         return;
       }
       const written: string[] = [];
@@ -114,22 +123,23 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
         writeFileSync(join(dir!, name), text);
         written.push(join(dir!, name));
       };
-      let text: string;
-      let json: string;
-      let html: () => string;
-      let csv: () => string;
       const format: OutputFormat = flags.json ? 'json' : (flags.format ?? 'table');
       const layout: TableLayout = { width: Math.max(60, io.columns ?? 100), markdown: format === 'markdown' };
       const rowsCsv = (rows: readonly unknown[]) => toCsv(rows.map((r) => flattenFigures(r, '', new Map())));
+      /** A study's result as each output takes it (the report and the CSV only when asked for). */
+      const studyAnswer = (result: StudyResult, text: string, csv: () => string): Answer => ({ json: JSON.stringify(result, null, 2) + '\n', text, html: () => renderStudyReportHtml(result), csv });
+      let answer: Answer;
       switch (definition.command) {
         case 'run': {
           let runs: ScenarioRuns | undefined;
           await runPoints(study, points!, run, (_, r) => (runs = r));
           const summary = summarizeRuns(runs!, { warnings });
-          json = JSON.stringify(summary, null, 2) + '\n';
-          text = renderRunTable({ ...summary, warnings: [] }, layout);
-          html = () => renderReportHtml(summary);
-          csv = () => rowsCsv(summary.plans.map(pointFigures));
+          answer = {
+            json: JSON.stringify(summary, null, 2) + '\n',
+            text: renderRunTable({ ...summary, warnings: [] }, layout),
+            html: () => renderReportHtml(summary),
+            csv: () => rowsCsv(summary.plans.map(pointFigures)),
+          };
           if (dir) write('runs.csv', perRunCsv(summary.plans));
           if (flags.exportTrace) {
             const exported = exportTrace(study.base, study.seeds[0]!, flags.exportTrace);
@@ -139,45 +149,33 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
           break;
         }
         case 'sweep': {
-          const result = await runSweep(study, points!, run);
-          json = JSON.stringify(result.summary, null, 2) + '\n';
-          text = renderSweepTable(result.summary, layout);
-          html = () => renderStudyReportHtml(result.summary);
-          csv = () => sweepCsv(result.summary);
+          const { summary, runs } = await runSweep(study, points!, run);
+          answer = studyAnswer(summary, renderSweepTable(summary, layout), () => sweepCsv(summary));
           if (dir) {
-            write('sweep.csv', sweepCsv(result.summary));
-            write('runs.csv', runsCsv(result.runs));
+            write('sweep.csv', sweepCsv(summary));
+            write('runs.csv', runsCsv(runs));
           }
           break;
         }
         case 'breakeven': {
           const result = await runBreakeven(study, definition.settings as unknown as BreakevenOptions, run);
-          json = JSON.stringify(result, null, 2) + '\n';
-          text = renderBreakeven(result, layout);
-          html = () => renderStudyReportHtml(result);
-          csv = () => rowsCsv(result.points);
+          answer = studyAnswer(result, renderBreakeven(result, layout), () => rowsCsv(result.points));
           break;
         }
         case 'size': {
           const result = await runSize(study, definition.settings as unknown as SizeOptions, run);
-          json = JSON.stringify(result, null, 2) + '\n';
-          text = renderSize(result, layout);
-          html = () => renderStudyReportHtml(result);
-          csv = () => rowsCsv(result.tried);
+          answer = studyAnswer(result, renderSize(result, layout), () => rowsCsv(result.tried));
           break;
         }
         case 'commit': {
           const result = await runCommit(study, definition.settings as unknown as CommitOptions, run);
-          json = JSON.stringify(result, null, 2) + '\n';
-          text = renderCommit(result, layout);
-          html = () => renderStudyReportHtml(result);
-          csv = () => rowsCsv(result.levels);
+          answer = studyAnswer(result, renderCommit(result, layout), () => rowsCsv(result.levels));
           break;
         }
       }
       const reports = [...(dir ? [join(dir, 'report.html')] : []), ...(flags.report ? [flags.report] : [])];
       if (reports.length > 0) {
-        const page = html();
+        const page = answer.html();
         for (const path of reports) {
           writeFileSync(path, page);
           written.push(path);
@@ -185,14 +183,14 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
       }
       if (dir) {
         written.unshift(join(dir, 'results.json'));
-        writeFileSync(join(dir, 'results.json'), json);
+        writeFileSync(join(dir, 'results.json'), answer.json);
         // The cells in the study's own order: the folder does not depend on threads, resumes or shards.
         writeCellsInOrder(dir, studyCells(study, points ?? searchedPoints(study, store!)), [store!]);
       }
       progress.stop();
-      if (format === 'json') io.stdout(json);
-      else if (format === 'csv') io.stdout(csv());
-      else io.stdout(text + written.map((path) => `${path === written[0] ? '\n' : ''}wrote ${path}\n`).join(''));
+      if (format === 'json') io.stdout(answer.json);
+      else if (format === 'csv') io.stdout(answer.csv());
+      else io.stdout(answer.text + written.map((path) => `${path === written[0] ? '\n' : ''}wrote ${path}\n`).join(''));
     });
   } finally {
     store?.close();

@@ -10,15 +10,13 @@
  * managed plan costs the friction multiplier times the self-hosted one, so the
  * recommendation flips.
  */
-import { capsimVersion } from '../experiment/index.js';
 import { planKind } from '../plan/index.js';
 import { tQuantile975 } from '../metrics/index.js';
-import { InputError, scenarioForOutput } from '../scenario/index.js';
-import { resolveCosts, type CostBook } from '../cost/index.js';
+import { InputError } from '../scenario/index.js';
 import type { AcrossRuns, PooledRatio } from '../metrics/index.js';
 import { meetsTargets, PointEvaluator, type EvaluatedPoint, type PlanRuns } from './evaluate.js';
 import { numberText, type Range } from './spec.js';
-import type { PointRunOptions, Study } from './study.js';
+import { resultHeader, type PointRunOptions, type ResultHeader, type Study } from './study.js';
 
 export interface Difference {
   readonly value: number;
@@ -72,11 +70,7 @@ export interface BreakevenPoint {
   readonly recommended: string | undefined;
 }
 
-export interface BreakevenResult {
-  readonly capsim: { readonly version: string; readonly command: 'breakeven' };
-  /** The scenario with no value applied, and its prices: what the answer rests on. */
-  readonly scenario: ReturnType<typeof scenarioForOutput>;
-  readonly prices: CostBook;
+export interface BreakevenResult extends ResultHeader<'breakeven'> {
   readonly param: string;
   readonly range: Range;
   readonly plans: readonly [string, string];
@@ -228,9 +222,7 @@ export async function runBreakeven(study: Study, options: BreakevenOptions, run:
     return [`${name} misses its SLO targets ${where}, and a plan that misses them is not recommended whatever it costs`];
   });
   return {
-    capsim: { version: capsimVersion(), command: 'breakeven' },
-    scenario: scenarioForOutput(study.base),
-    prices: resolveCosts(study.base, study.catalog),
+    ...resultHeader(study, 'breakeven'),
     param: options.param,
     range: options.range,
     plans: options.plans,

@@ -9,13 +9,11 @@
  * the one that minimises the 95th percentile is the cautious buyer's. Only levels that
  * meet the SLO targets are chosen, when any does.
  */
-import { capsimVersion } from '../experiment/index.js';
 import { acrossRuns, type AcrossRuns } from '../metrics/index.js';
-import { InputError, scenarioForOutput } from '../scenario/index.js';
-import { resolveCosts, type CostBook } from '../cost/index.js';
+import { InputError } from '../scenario/index.js';
 import { meetsTargets, PointEvaluator } from './evaluate.js';
 import type { Range } from './spec.js';
-import type { PointRunOptions, Study } from './study.js';
+import { resultHeader, type PointRunOptions, type ResultHeader, type Study } from './study.js';
 
 /** Most levels one commit study tries. */
 export const MAX_LEVELS = 1_000;
@@ -30,11 +28,7 @@ export interface CommitLevel {
   readonly meetsTarget: boolean;
 }
 
-export interface CommitResult {
-  readonly capsim: { readonly version: string; readonly command: 'commit' };
-  /** The scenario with no value applied, and its prices: what the answer rests on. */
-  readonly scenario: ReturnType<typeof scenarioForOutput>;
-  readonly prices: CostBook;
+export interface CommitResult extends ResultHeader<'commit'> {
   readonly plan: string;
   readonly param: string;
   readonly range: Range;
@@ -81,9 +75,7 @@ export async function runCommit(study: Study, options: CommitOptions, run: Point
   const minExpected = lowest((l) => l.monthlyCost.mean);
   const minP95 = lowest((l) => l.monthlyCost.p95);
   return {
-    capsim: { version: capsimVersion(), command: 'commit' },
-    scenario: scenarioForOutput(study.base),
-    prices: resolveCosts(study.base, study.catalog),
+    ...resultHeader(study, 'commit'),
     plan: options.plan,
     param: options.param,
     range: options.range,

@@ -8,13 +8,11 @@
  * fewer requests). A range of up to 16 values is tried whole. Every value tried is
  * reported.
  */
-import { capsimVersion } from '../experiment/index.js';
 import type { AcrossRuns, PooledRatio } from '../metrics/index.js';
-import { InputError, scenarioForOutput } from '../scenario/index.js';
-import { resolveCosts, type CostBook } from '../cost/index.js';
+import { InputError } from '../scenario/index.js';
 import { meetsTargets, PointEvaluator, type EvaluatedPoint } from './evaluate.js';
 import type { Range } from './spec.js';
-import type { PointRunOptions, Study } from './study.js';
+import { resultHeader, type PointRunOptions, type ResultHeader, type Study } from './study.js';
 
 /** Largest value `size` tries when doubling without a range (the scenario's replica limit). */
 export const MAX_SIZE = 100_000;
@@ -33,11 +31,7 @@ export interface SizeTried {
   readonly missed?: string;
 }
 
-export interface SizeResult {
-  readonly capsim: { readonly version: string; readonly command: 'size' };
-  /** The scenario with no value applied, and its prices: what the answer rests on. */
-  readonly scenario: ReturnType<typeof scenarioForOutput>;
-  readonly prices: CostBook;
+export interface SizeResult extends ResultHeader<'size'> {
   readonly plan: string;
   readonly param: string;
   readonly range: Range | undefined;
@@ -122,9 +116,7 @@ export async function runSize(study: Study, options: SizeOptions, run: PointRunO
   const best = passing.reduce<SizeTried | null>((b, t) => (b === null || t.perSuccessfulRequest.value < b.perSuccessfulRequest.value ? t : b), null);
   const top = all[all.length - 1];
   return {
-    capsim: { version: capsimVersion(), command: 'size' },
-    scenario: scenarioForOutput(study.base),
-    prices: resolveCosts(study.base, study.catalog),
+    ...resultHeader(study, 'size'),
     plan: options.plan,
     param: options.param,
     range,

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { resolveCosts } from '../cost/index.js';
+import { resolveCosts, type CostBook } from '../cost/index.js';
 import { capsimVersion, loadPriceCatalog, loadScenarioFile, runScenarioOn, seedList, type CellRunner, type ScenarioRuns } from '../experiment/index.js';
 import type { ApiPriceCatalog } from '../catalog/index.js';
 import { InputError, scenarioForOutput, type Scenario } from '../scenario/index.js';
@@ -66,6 +66,17 @@ export function loadStudy(definition: StudyDefinition): Study {
     .update(JSON.stringify({ capsim: capsimVersion(), definition: { ...definition, seeds: undefined, seed: undefined }, seeds, scenario: scenarioForOutput(base), costs: resolveCosts(base, catalog) }))
     .digest('hex');
   return { definition, base, catalog, seeds, plans, fingerprint };
+}
+
+/** What every study's result starts with: the command that made it, and the scenario (with no value applied) and prices its answer rests on. */
+export interface ResultHeader<C extends StudyCommand> {
+  readonly capsim: { readonly version: string; readonly command: C };
+  readonly scenario: ReturnType<typeof scenarioForOutput>;
+  readonly prices: CostBook;
+}
+
+export function resultHeader<C extends StudyCommand>(study: Study, command: C): ResultHeader<C> {
+  return { capsim: { version: capsimVersion(), command }, scenario: scenarioForOutput(study.base), prices: resolveCosts(study.base, study.catalog) };
 }
 
 /** The scenario at a point (its overrides after the study's own `--set`s). */

@@ -4,12 +4,11 @@
  * reports, without the per-run lists and time series), so memory holds only the points in
  * progress; per-run scalars are kept for runs.csv.
  */
-import { capsimVersion, scenarioWarnings, summarizeRuns, type PlanRunResult, type PlanSummary, type RunSummary, type ScenarioRuns } from '../experiment/index.js';
-import { resolveCosts, type CostBook, type Decision } from '../cost/index.js';
-import { scenarioForOutput } from '../scenario/index.js';
+import { scenarioWarnings, summarizeRuns, type PlanRunResult, type PlanSummary, type RunSummary, type ScenarioRuns } from '../experiment/index.js';
+import type { Decision } from '../cost/index.js';
 import { flattenFigures, toCsv, type CsvValue } from './csv.js';
 import type { Param, Point } from './spec.js';
-import { pointRecord, runPoints, type PointRunOptions, type Study } from './study.js';
+import { pointRecord, resultHeader, runPoints, type PointRunOptions, type ResultHeader, type Study } from './study.js';
 
 /** A plan's figures at one point: what `run --json` gives per plan, less the per-run lists, time series and months. */
 export type PointPlanFigures = Omit<PlanSummary, 'perRun' | 'timeSeries' | 'months' | 'replicaUtilization' | 'latencyQuantiles'>;
@@ -30,11 +29,8 @@ export interface SweepRunRow {
 
 export type RunScalars = Readonly<Record<string, number>>;
 
-export interface SweepSummary {
-  readonly capsim: { readonly version: string; readonly command: 'sweep' };
-  readonly scenario: ReturnType<typeof scenarioForOutput>;
-  /** The prices of the scenario with no point applied (a swept price shows in the points). */
-  readonly prices: CostBook;
+/** The header's prices are those with no point applied (a swept price shows in the points). */
+export interface SweepSummary extends ResultHeader<'sweep'> {
   readonly params: readonly Param[];
   readonly seeds: readonly number[];
   readonly warnings: readonly string[];
@@ -86,9 +82,7 @@ export async function runSweep(study: Study, points: readonly Point[], options: 
   });
   return {
     summary: {
-      capsim: { version: capsimVersion(), command: 'sweep' },
-      scenario: scenarioForOutput(study.base),
-      prices: resolveCosts(study.base, study.catalog),
+      ...resultHeader(study, 'sweep'),
       params: study.definition.params,
       seeds: [...study.seeds],
       warnings: scenarioWarnings(study.base),

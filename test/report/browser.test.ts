@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { capsim, SMALL_SCENARIO, tempFile } from '../support/cli.js';
+import { capsim, newsvendorScenario, SMALL_SCENARIO, tempFile } from '../support/cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const present = existsSync(CHROMIUM);
@@ -82,22 +82,7 @@ describe.runIf(present)('the HTML reports in Chromium', () => {
     const file = tempFile('small.yaml', SMALL_SCENARIO);
     expect((await capsim('sweep', file, '--param', 'workload.arrivals.rate=2..4:3', '--seeds', '2', '--out', sweep, '--quiet')).code).toBe(0);
     const commit = mkdtempSync(join(tmpdir(), 'capsim-commit-report-'));
-    const scenario = tempFile(
-      'commit.yaml',
-      `
-name: commit
-horizon: 1h
-seeds: 6
-workload:
-  arrivals: { process: poisson, rate: 0.01 }
-  input: { dist: constant, value: 100 }
-  output: { dist: constant, value: 10 }
-plans:
-  - name: fleet
-    backends:
-      - { kind: fleet, replicas: { dist: uniform, min: 0.5, max: 4.5 }, model: llama-3.1-8b, gpu: l4, pools: { reserved: { gpus: 1, pricePerGpuHour: 0.35 }, onDemand: { pricePerGpuHour: 1 } } }
-`,
-    );
+    const scenario = tempFile('commit.yaml', newsvendorScenario(6, 4));
     expect((await capsim('commit', scenario, '--plan', 'fleet', '--param', 'plans.0.backends.0.pools.reserved.gpus', '--range', '0..4', '--out', commit, '--quiet')).code).toBe(0);
     for (const [dir, name, charts] of [[sweep, 'sweep', 2], [commit, 'commit', 2]] as const) {
       const seen = await open(join(dir, 'report.html'), 800, name);

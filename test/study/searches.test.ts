@@ -4,7 +4,7 @@
  * newsvendor's critical fractile for a reserved pool under uncertain demand.
  */
 import { describe, expect, test } from 'vitest';
-import { capsim, tempFile } from '../support/cli.js';
+import { capsim, newsvendorScenario, tempFile } from '../support/cli.js';
 import { erlangC } from '../../src/fleet/index.js';
 
 describe('capsim breakeven', () => {
@@ -124,26 +124,7 @@ describe('capsim commit', () => {
   // at $0.35 per GPU-hour, billed whether used or not, the rest on demand at $1. Expected
   // cost is lowest at the newsvendor's critical fractile: the smallest q with
   // P(need ≤ q) ≥ 1 − 0.35 / 1.
-  const file = tempFile(
-    'commit.yaml',
-    `
-name: commit
-horizon: 1h
-seeds: 60
-workload:
-  arrivals: { process: poisson, rate: 0.01 }
-  input: { dist: constant, value: 100 }
-  output: { dist: constant, value: 10 }
-plans:
-  - name: fleet
-    backends:
-      - kind: fleet
-        replicas: { dist: uniform, min: 0.5, max: 10.5 }
-        model: llama-3.1-8b
-        gpu: l4
-        pools: { reserved: { gpus: 1, pricePerGpuHour: 0.35 }, onDemand: { pricePerGpuHour: 1 } }
-`,
-  );
+  const file = tempFile('commit.yaml', newsvendorScenario(60, 10));
 
   test('names the critical-fractile level as the lowest expected cost, and computes regret per run', async () => {
     const r = await capsim('commit', file, '--plan', 'fleet', '--param', 'plans.0.backends.0.pools.reserved.gpus', '--range', '0..10', '--json');

@@ -44,3 +44,28 @@ plans:
         service: { dist: exponential, mean: 1 }
         queue: { capacity: 20, timeout: 30s }
 `;
+
+/**
+ * A newsvendor case for `capsim commit`: the replicas a run needs are drawn uniformly from
+ * 1..maxNeed (its demand); the reserved pool is billed $0.35 a GPU-hour whether used or
+ * not, on-demand replicas $1. Traffic is a trickle: the bill is the GPUs'.
+ */
+export function newsvendorScenario(seeds: number, maxNeed: number): string {
+  return `
+name: commit
+horizon: 1h
+seeds: ${seeds}
+workload:
+  arrivals: { process: poisson, rate: 0.01 }
+  input: { dist: constant, value: 100 }
+  output: { dist: constant, value: 10 }
+plans:
+  - name: fleet
+    backends:
+      - kind: fleet
+        replicas: { dist: uniform, min: 0.5, max: ${maxNeed + 0.5} }
+        model: llama-3.1-8b
+        gpu: l4
+        pools: { reserved: { gpus: 1, pricePerGpuHour: 0.35 }, onDemand: { pricePerGpuHour: 1 } }
+`;
+}
