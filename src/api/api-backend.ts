@@ -26,7 +26,8 @@ export interface ApiBackendOptions {
   readonly cachedInputShare: number;
   /** Per request class: the share of its prompt that is a shared prefix (cached), overriding cachedInputShare. */
   readonly sharedPrefixByClass?: readonly (number | undefined)[] | undefined;
-  readonly ttft: Sampler;
+  /** Time to first token of a call with this many prompt tokens. */
+  readonly ttft: (rng: Rng, promptTokens: number) => number;
   readonly outputTokensPerSecond: Sampler;
   readonly batchLatency: Sampler;
   readonly rateLimit: { readonly rpm?: number | undefined; readonly tpm?: number | undefined } | undefined;
@@ -146,7 +147,7 @@ export class ApiBackend implements Backend {
       end = now + o.batchLatency(o.rng);
       ttft = end - now;
     } else {
-      ttft = o.ttft(o.rng);
+      ttft = o.ttft(o.rng, t.prompt[id]!);
       end = now + ttft + (output - 1) / o.outputTokensPerSecond(o.rng);
     }
     this.callFirstToken[id] = now + ttft;

@@ -5,3 +5,4 @@
  */
 export * from './api-backend.js';
 export * from './outages.js';
+export * from './latency.js';

@@ -38,7 +38,49 @@ export const API_PRICES: readonly ApiPrice[] = [
   { model: 'gemini-1.5-flash', inputPerMTok: 0.075, outputPerMTok: 0.3, cachedInputPerMTok: 0.01875, batchInputPerMTok: 0.0375, batchOutputPerMTok: 0.15, contextWindow: 1_048_576, source: `${ARTICLE}; ${GOOGLE}; ${CONTEXT.gemini}`, asOf: '2026-02' },
 ];
 
-export const BUILT_IN_API_CATALOG = { name: 'built-in API price table', asOf: '2026-02', prices: API_PRICES } as const;
+/** LiteLLM's catalog in the shared data, as mirrored on 2026-07-24 (RoCry/llm-api-price @8442b93). */
+const LITELLM_2026_07 = "LiteLLM model_prices_and_context_window.json of 2026-07-24 (shared data prices/): input/output_cost_per_token, cache_read_input_token_cost, *_batches, max_input_tokens";
+const OPENAI_BATCH = 'https://platform.openai.com/docs/guides/batch (Batch API at 50%)';
+const ANTHROPIC_BATCH = 'https://docs.anthropic.com/en/docs/build-with-claude/batch-processing (Message Batches at 50%)';
+const GOOGLE_BATCH = 'https://ai.google.dev/gemini-api/docs/batch-mode (batch at 50%)';
+/** Tiered models: the prices below the tier's threshold (longer prompts cost more). */
+const TIERED = (threshold: string) => `prices for prompts up to ${threshold} tokens; longer ones cost more`;
+
+/** The current families of the major providers: LiteLLM's figures; batch at 50% where LiteLLM has no batch price, per the vendor. */
+const CURRENT: readonly ApiPrice[] = [
+  ['gpt-5.5', 5, 30, 0.5, 2.5, 15, 1_050_000, TIERED('272k')],
+  ['gpt-5.4', 2.5, 15, 0.25, 1.25, 7.5, 1_050_000, TIERED('272k')],
+  ['gpt-5.4-mini', 0.75, 4.5, 0.075, 0.375, 2.25, 1_050_000, ''],
+  ['gpt-5.4-nano', 0.2, 1.25, 0.02, 0.1, 0.625, 1_050_000, ''],
+  ['gpt-5', 1.25, 10, 0.125, 0.625, 5, 272_000, OPENAI_BATCH],
+  ['gpt-5-mini', 0.25, 2, 0.025, 0.125, 1, 272_000, OPENAI_BATCH],
+  ['gpt-5-nano', 0.05, 0.4, 0.005, 0.025, 0.2, 272_000, OPENAI_BATCH],
+  ['gpt-4.1', 2, 8, 0.5, 1, 4, 1_047_576, ''],
+  ['gpt-4.1-mini', 0.4, 1.6, 0.1, 0.2, 0.8, 1_047_576, ''],
+  ['gpt-4.1-nano', 0.1, 0.4, 0.025, 0.05, 0.2, 1_047_576, ''],
+  ['claude-opus-4-7', 5, 25, 0.5, 2.5, 12.5, 1_000_000, ANTHROPIC_BATCH],
+  ['claude-sonnet-4-6', 3, 15, 0.3, 1.5, 7.5, 1_000_000, ANTHROPIC_BATCH],
+  ['claude-sonnet-4-5', 3, 15, 0.3, 1.5, 7.5, 200_000, `${ANTHROPIC_BATCH}; ${TIERED('200k')}`],
+  ['claude-haiku-4-5', 1, 5, 0.1, 0.5, 2.5, 200_000, ANTHROPIC_BATCH],
+  ['gemini-3.1-pro-preview', 2, 12, 0.2, 1, 6, 1_048_576, TIERED('200k')],
+  ['gemini-3-flash-preview', 0.5, 3, 0.05, 0.25, 1.5, 1_048_576, GOOGLE_BATCH],
+  ['gemini-2.5-pro', 1.25, 10, 0.125, 0.625, 5, 1_048_576, `${GOOGLE_BATCH}; ${TIERED('200k')}`],
+  ['gemini-2.5-flash', 0.3, 2.5, 0.03, 0.15, 1.25, 1_048_576, GOOGLE_BATCH],
+  ['gemini-2.5-flash-lite', 0.1, 0.4, 0.01, 0.05, 0.2, 1_048_576, GOOGLE_BATCH],
+].map(([model, input, output, cached, batchIn, batchOut, context, note]) => ({
+  model: model as string,
+  inputPerMTok: input as number,
+  outputPerMTok: output as number,
+  cachedInputPerMTok: cached as number,
+  batchInputPerMTok: batchIn as number,
+  batchOutputPerMTok: batchOut as number,
+  contextWindow: context as number,
+  source: note ? `${LITELLM_2026_07}; ${note as string}` : LITELLM_2026_07,
+  asOf: '2026-07',
+}));
+
+/** The articles' models (their worked examples) and the current families. */
+export const BUILT_IN_API_CATALOG = { name: 'built-in API price table', asOf: '2026-07', prices: [...API_PRICES, ...CURRENT] } as const;
 
 export interface ApiPriceCatalog {
   readonly name: string;

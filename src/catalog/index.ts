@@ -21,3 +21,5 @@ export function findModel(id: string): ModelSpec | undefined {
 }
 export * from './api-prices.js';
 export * from './gpu-prices.js';
+export * from './engines.js';
+export * from './api-latency.js';

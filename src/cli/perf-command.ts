@@ -1,9 +1,9 @@
 /**
  * `capsim perf`: what one replica of a model on a GPU does.
  */
-import { GPU_IDS, KV_DTYPES, MODEL_IDS, WEIGHT_DTYPES } from '../catalog/index.js';
-import { InputError, unknownIdMessage, type LlmPerf } from '../scenario/index.js';
-import { fitProblem, perfReport, setupReplica, type PerfReport } from '../serving/index.js';
+import { ENGINE_IDS, GPU_IDS, KV_DTYPES, MODEL_IDS, WEIGHT_DTYPES } from '../catalog/index.js';
+import { InputError, resolveScheduler, unknownIdMessage, type LlmPerf } from '../scenario/index.js';
+import { fitProblem, perfReport, setupReplica, type PerfReport, type StepBreakdown } from '../serving/index.js';
 import { num, secs, table } from './format.js';
 
 export interface PerfCommandOptions {
@@ -16,9 +16,10 @@ export interface PerfCommandOptions {
   context: number;
   input: number;
   output: number;
-  maxNumSeqs: number;
-  maxNumBatchedTokens: number;
-  chunkedPrefill: boolean;
+  engine: string;
+  maxNumSeqs?: number;
+  maxNumBatchedTokens?: number;
+  chunkedPrefill?: boolean;
 }
 
 function oneOf<T extends string>(flag: string, value: string, known: readonly T[]): T {
@@ -28,15 +29,22 @@ function oneOf<T extends string>(flag: string, value: string, known: readonly T[
 
 export function runPerf(opts: PerfCommandOptions): PerfReport {
   const dtype = oneOf('--dtype', opts.dtype, WEIGHT_DTYPES);
+  const engine = oneOf('--engine', opts.engine, ENGINE_IDS);
+  const gpu = oneOf('--gpu', opts.gpu, GPU_IDS);
+  const given = { maxNumSeqs: opts.maxNumSeqs, maxNumBatchedTokens: opts.maxNumBatchedTokens, chunkedPrefill: opts.chunkedPrefill, kvAdmission: undefined };
+  if (given.maxNumSeqs !== undefined && given.maxNumBatchedTokens !== undefined && given.maxNumBatchedTokens < given.maxNumSeqs) {
+    throw new InputError(`--max-num-batched-tokens ${given.maxNumBatchedTokens}: expected at least --max-num-seqs (${given.maxNumSeqs}), one token per running sequence.`);
+  }
   const perf: LlmPerf = {
     kind: 'llm',
     model: oneOf('--model', opts.model, MODEL_IDS),
-    gpu: oneOf('--gpu', opts.gpu, GPU_IDS),
+    gpu,
     tp: opts.tp,
     dtype,
     kvDtype: opts.kvDtype !== undefined ? oneOf('--kv-dtype', opts.kvDtype, KV_DTYPES) : dtype === 'fp8' ? 'fp8' : 'bf16',
     gpuMemoryUtilization: opts.gpuMemoryUtilization,
-    scheduler: { maxNumSeqs: opts.maxNumSeqs, maxNumBatchedTokens: opts.maxNumBatchedTokens, chunkedPrefill: opts.chunkedPrefill },
+    engine,
+    scheduler: resolveScheduler(engine, gpu, given),
   };
   const setup = setupReplica(perf);
   const problem = fitProblem(setup.config, opts.input + opts.output);
@@ -47,15 +55,20 @@ export function runPerf(opts: PerfCommandOptions): PerfReport {
 export function renderPerf(opts: PerfCommandOptions, r: PerfReport): string {
   const head =
     `capsim perf: ${opts.model} (${opts.dtype}) on ${opts.tp} × ${opts.gpu} — ${r.stepModel}\n` +
+    `scheduler: ${r.scheduler.maxNumSeqs} sequences, ${r.scheduler.maxNumBatchedTokens} tokens a step, prompts ${r.scheduler.prefill}, KV admission ${r.scheduler.kvAdmission}\n` +
     `weights ${num(r.weightGBPerGpu)} GB per GPU; KV cache ${num(r.kvGBPerGpu)} GB per GPU = ${r.kvCapacityTokens.toLocaleString('en-US')} tokens\n\n`;
+  // Each step term by term: the larger of compute and memory (weights + KV) counts, plus communication and fixed costs.
+  const termHeads = r.decode[0]?.terms ? ['weights', 'KV', 'compute', 'comm', 'fixed', 'bound'] : [];
+  const termCells = (t: StepBreakdown | undefined) => (t ? [secs(t.weights), secs(t.kv), secs(t.compute), secs(t.communication), secs(t.fixed), t.bound] : []);
   const decode = table(
-    [`decode at context ${opts.context}`, 'step', 'tokens/s', 'fits KV'],
-    r.decode.map((d) => [`batch ${d.batch}`, secs(d.stepSeconds), num(d.tokensPerSecond), d.fitsKv ? 'yes' : 'no']),
+    [`decode at context ${opts.context}`, 'step', 'tokens/s', 'fits KV', ...termHeads],
+    r.decode.map((d) => [`batch ${d.batch}`, secs(d.stepSeconds), num(d.tokensPerSecond), d.fitsKv ? 'yes' : 'no', ...termCells(d.terms)]),
   );
-  const prefill = table(['prefill', 'time'], r.prefill.map((p) => [`${p.tokens} tokens`, secs(p.seconds)]));
+  const prefill = table(['prefill', 'time', ...termHeads], r.prefill.map((p) => [`${p.tokens} tokens`, secs(p.seconds), ...termCells(p.terms)]));
   const s = r.saturation;
   const saturation =
     `saturation with ${s.input} in / ${s.output} out (${s.requests} requests queued at once): ` +
-    `${num(s.outputTokensPerSecond)} output tokens/s, ${num(s.requestsPerSecond)} requests/s; mean TTFT ${secs(s.meanTtftSeconds)}, TPOT ${secs(s.meanTpotSeconds)}\n`;
+    `${num(s.outputTokensPerSecond)} output tokens/s, ${num(s.requestsPerSecond)} requests/s; mean TTFT ${secs(s.meanTtftSeconds)}, TPOT ${secs(s.meanTpotSeconds)}; ` +
+    `${s.preemptions} preemptions (${s.recomputedTokens.toLocaleString('en-US')} tokens prefilled again)\n`;
   return `${head}${decode}\n${prefill}\n${saturation}`;
 }

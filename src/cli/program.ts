@@ -270,10 +270,12 @@ function buildProgram(io: CliIo): Command {
     .option('--context <n>', 'per-sequence context for the decode table', positiveInt('--context'), 1024)
     .option('--input <n>', 'prompt tokens for the saturation run', positiveInt('--input'), 1024)
     .option('--output <n>', 'output tokens for the saturation run', positiveInt('--output'), 128)
-    .option('--max-num-seqs <n>', 'scheduler: most sequences in a batch', positiveInt('--max-num-seqs'), 256)
-    .option('--max-num-batched-tokens <n>', 'scheduler: token budget per step', positiveInt('--max-num-batched-tokens'), 8192)
-    .option('--chunked-prefill', 'scheduler: mix prefill chunks into decode steps', false)
-    .option('--json', 'print {kvCapacityTokens, decode, prefill, saturation} as JSON')
+    .option('--engine <e>', 'serving engine: vllm, vllm-0.5, tensorrt-llm, sglang (its scheduling defaults and step costs)', 'vllm')
+    .option('--max-num-seqs <n>', "scheduler: most sequences in a batch (default: the engine's)", positiveInt('--max-num-seqs'))
+    .option('--max-num-batched-tokens <n>', "scheduler: token budget per step (default: the engine's)", positiveInt('--max-num-batched-tokens'))
+    .option('--chunked-prefill', 'scheduler: split prompts into chunks mixed into decode steps')
+    .option('--no-chunked-prefill', "scheduler: never split prompts (the engine's way without chunking)")
+    .option('--json', 'print {kvCapacityTokens, decode (with each step term by term), prefill, saturation} as JSON')
     .action(async (opts: PerfCommandOptions & { json?: boolean }) => {
       (await commands()).perf(io, opts);
     });

@@ -70,6 +70,7 @@ export function renderRunTable(summary: RunSummary, layout: TableLayout = DEFAUL
   for (const path of uncertain) rows.push([`drawn: ${path}`, ...plans.map((p) => meanCi(p.uncertain[path]!))]);
   let text = head + table(['', ...plans.map((p) => p.name)], rows, layout);
   if (billed) text += billLines(summary);
+  text += latencyLines(summary);
   text += classTable(summary, layout);
   text += backendTable(summary, layout);
   text += routingTable(summary, layout);
@@ -104,6 +105,25 @@ export const FAILURE_WORDS: Record<FailureReason, string> = {
 };
 
 /** With several request classes: each class's outcomes, latency and share of the cost, one column per plan. */
+/** Which figures each API backend's latency comes from: say it plainly where it is capsim's default. */
+function latencyLines(summary: RunSummary): string {
+  const lines: string[] = [];
+  summary.scenario.plans.forEach((plan, p) =>
+    plan.backends.forEach((backend, b) => {
+      const c = summary.prices.plans[p]?.[b];
+      if (c?.kind !== 'api' || !c.latency) return;
+      const l = c.latency;
+      const who = plan.backends.length > 1 ? `${plan.name} / ${backend.name}` : plan.name;
+      const figures = l.kind === 'scenario' ? 'from the scenario' : `TTFT ${secs(l.ttftAt1kS!)} at 1k prompt tokens, ${num(l.outputTokensPerSecond!)} tok/s`;
+      lines.push(`  ${who} (${c.model}): ${l.kind === 'default' ? 'DEFAULT, no measurement of this model: ' : l.kind === 'measured' ? 'measured: ' : ''}${figures}`);
+    }),
+  );
+  return lines.length > 0 ? `
+API latency (medians, +50 µs a prompt token; sources in the report and --json)
+${lines.join('\n')}
+` : '';
+}
+
 /** Each plan's monthly bill by line item, in words: a line per plan (items are too many and too long for columns). */
 function billLines(summary: RunSummary): string {
   const lines = summary.plans.map((p) => {
@@ -192,7 +212,11 @@ export function describeScenario(scenario: Scenario, costs: CostBook): string {
     const described = plan.backends.map((b, i) => {
       const c = costs.plans[p]?.[i];
       let what: string;
-      if (b.kind === 'api') what = c?.kind === 'api' ? `API ${c.model} (${c.tier}): $${c.input} in / $${c.output} out per million tokens` : 'API';
+      if (b.kind === 'api') {
+        const l = c?.kind === 'api' ? c.latency : undefined;
+        const latency = !l ? '' : l.kind === 'scenario' ? '; latency from the scenario' : `; latency ${l.kind === 'default' ? 'DEFAULT (no measurement of this model)' : 'measured'}: TTFT ${secs(l.ttftAt1kS!)} at 1,000 prompt tokens, ${num(l.outputTokensPerSecond!)} tokens/s`;
+        what = c?.kind === 'api' ? `API ${c.model} (${c.tier}): $${c.input} in / $${c.output} out per million tokens${latency}` : 'API';
+      }
       else if (b.perf.kind === 'service') what = `${b.replicas} plain server(s)`;
       else {
         const gpus = `${b.replicas} replica(s) of ${b.perf.tp} × ${b.perf.gpu}`;
@@ -202,7 +226,8 @@ export function describeScenario(scenario: Scenario, costs: CostBook): string {
             : c?.kind === 'fleet'
               ? `${c.order.map((pool) => `${pool} $${Number((c.price[pool] ?? NaN).toPrecision(4))}`).join(' → ')} per GPU-hour`
               : '';
-        what = `${b.perf.model} (${b.perf.dtype}) on ${gpus}${price ? `, ${price}` : ''}`;
+        const engine = `${b.perf.engine}: ${b.perf.scheduler.maxNumSeqs} sequences, ${b.perf.scheduler.maxNumBatchedTokens} tokens a step, prompts ${b.perf.scheduler.prefill}, KV admission ${b.perf.scheduler.kvAdmission}`;
+        what = `${b.perf.model} (${b.perf.dtype}) on ${gpus} with ${engine}${price ? `, ${price}` : ''}`;
       }
       return plan.backends.length > 1 ? `${b.name}: ${what}` : what;
     });

@@ -12,6 +12,7 @@ import {
   GPU_PRICES,
   type ApiPriceCatalog,
 } from '../catalog/index.js';
+import { apiLatencySource, type ApiLatencySource } from '../api/index.js';
 import { fleetPools, type PoolName } from '../fleet/index.js';
 import { nearest, ScenarioError, type FieldProblem, type Pools, type Scenario } from '../scenario/index.js';
 
@@ -26,6 +27,8 @@ export interface ResolvedApiCosts {
   readonly source: string;
   /** Prompt + output tokens the model takes, when the catalog says. */
   readonly contextWindow: number | undefined;
+  /** Where its latency figures come from: the scenario, a measurement of the model, or capsim's default (classifiers: none). */
+  readonly latency?: ApiLatencySource;
 }
 
 /** USD per GPU-hour of each pool of a self-hosted fleet. */
@@ -77,7 +80,8 @@ export function resolveCosts(scenario: Scenario, catalog: ApiPriceCatalog = BUIL
           }
           return { kind: 'api', model: backend.model ?? 'custom', tier: 'batch', input: batchInput ?? NaN, cachedInput: batchInput ?? NaN, output: batchOutput ?? NaN, source, contextWindow: found?.contextWindow };
         }
-        return { kind: 'api', model: backend.model ?? 'custom', tier: 'standard', input, cachedInput, output, source, contextWindow: found?.contextWindow };
+        const latency = apiLatencySource(backend);
+        return { kind: 'api', model: backend.model ?? 'custom', tier: 'standard', input, cachedInput, output, source, contextWindow: found?.contextWindow, latency };
       }
       if (backend.kind === 'managed') {
         const b = backend.billing;

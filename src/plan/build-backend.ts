@@ -3,7 +3,7 @@
  * so a kind that is not handled here does not compile. Random streams are keyed by the
  * backend's name: renaming a backend changes its draws, reordering a plan's backends does not.
  */
-import { ApiBackend } from '../api/index.js';
+import { ApiBackend, apiLatencySamplers } from '../api/index.js';
 import type { Backend, BackendContext } from '../backend/index.js';
 import { fleetPools, LlmFleet, ServerFleet, type LlmFleetOptions } from '../fleet/index.js';
 import { boundedSampler, distributionMean, openStream } from '../random/index.js';
@@ -28,8 +28,7 @@ export function buildBackend(ctx: BackendContext, spec: BackendSpec, facts: Buil
         contextWindow: facts.contextWindow,
         cachedInputShare: spec.cachedInputShare,
         sharedPrefixByClass: facts.classes.map((c) => c.sharedPrefix),
-        ttft: boundedSampler(spec.ttft, `${spec.name}.ttft`),
-        outputTokensPerSecond: boundedSampler(spec.outputTokensPerSecond, `${spec.name}.outputTokensPerSecond`, true),
+        ...apiLatencySamplers(spec),
         batchLatency: boundedSampler(spec.batchLatency, `${spec.name}.batchLatency`),
         rateLimit: spec.rateLimit,
         retry: spec.retry,

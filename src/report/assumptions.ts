@@ -28,6 +28,20 @@ export function inline(value: unknown): string {
   return `{ ${entries.map(([k, v]) => `${k}: ${inline(v)}`).join(', ')} }`;
 }
 
+/** Per standard-tier API backend: the latency figures it runs with and where they come from. */
+function apiLatencyRows(summary: Assumed, costs: CostBook): string[][] {
+  return summary.scenario.plans.flatMap((plan, p) =>
+    plan.backends.flatMap((backend, b) => {
+      const c = costs.plans[p]?.[b];
+      if (!c || c.kind !== 'api' || !c.latency) return [];
+      const l = c.latency;
+      const figures = l.kind === 'scenario' ? 'the scenario’s distributions' : `time to first token ${formatDuration(l.ttftAt1kS!)} at a 1,000-token prompt, ${significant(l.outputTokensPerSecond!, 3)} tokens/s`;
+      const kind = l.kind === 'default' ? 'DEFAULT (no measurement of this model)' : l.kind === 'measured' ? 'measured' : 'scenario';
+      return [[`${plan.name} / ${backend.name ?? `${backend.kind}${b}`}`, c.model, `${kind}: ${figures}`, l.source]];
+    }),
+  );
+}
+
 function priceRows(summary: Assumed, costs: CostBook): string[][] {
   const rows: string[][] = [];
   summary.scenario.plans.forEach((plan, p) => {
@@ -74,6 +88,10 @@ ${htmlTable(['class', 'share', 'input tokens', 'output tokens', 'SLO', 'target']
 <p><strong>Runs</strong>: ${escapeHtml(run)}</p>
 <p><strong>Prices</strong> (API catalog: ${escapeHtml(summary.prices.apiCatalog.name)}, ${escapeHtml(summary.prices.apiCatalog.asOf)}):</p>
 ${htmlTable(['plan / backend', 'model or GPU', 'price', 'source and date'], priceRows(summary, summary.prices), 'text')}
+${(() => {
+    const rows = apiLatencyRows(summary, summary.prices);
+    return rows.length > 0 ? `<p><strong>API latency</strong> (medians; each call draws around them):</p>${htmlTable(['plan / backend', 'model', 'latency', 'source and date'], rows, 'text')}` : '';
+  })()}
 ${overheads.length > 0 ? `<p><strong>Overheads</strong> of self-hosting (per plan):</p>${htmlTable(['plan', 'overhead'], overheads, 'text')}` : ''}
 ${uncertain.length > 0 ? `<p><strong>Uncertain inputs</strong>, drawn once per run (every plan of a run sees the same draw):</p>${htmlTable(['field', 'distribution', ''], uncertain, 'text')}` : ''}
 <p><strong>Decision rule</strong>: a plan must meet its SLO targets; a self-hosted plan is recommended over an API or managed one only when that one costs more than ${escapeHtml(String(s.decision.friction))}× the self-hosted plan per successful request (the friction multiplier).</p>

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { Z99, type Distribution } from '../random/index.js';
-import { GPU_IDS, GPU_PROVIDERS, KV_DTYPES, MODEL_IDS, WEIGHT_DTYPES } from '../catalog/index.js';
+import { ENGINE_IDS, findEngine, findGpu, GPU_IDS, GPU_PROVIDERS, KV_DTYPES, MODEL_IDS, WEIGHT_DTYPES, type EngineId, type EngineScheduling } from '../catalog/index.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
 import { unknownIdMessage } from './errors.js';
 import type { UncertainSource } from './uncertain.js';
@@ -202,17 +202,44 @@ export const queue = z.strictObject({
   timeout: positiveDuration.optional(),
 });
 
-/** vLLM-style scheduler limits of an LLM replica. */
+/**
+ * Scheduler limits of an LLM replica; each field not given takes the engine's default on
+ * that GPU (catalog/engines.ts).
+ */
 export const scheduler = z
   .strictObject({
-    // Bounded so a replica's per-sequence arrays fit in memory (vLLM's defaults are 256 / 8,192).
-    maxNumSeqs: z.int().min(1).max(65_536).default(256),
-    maxNumBatchedTokens: z.int().min(1).max(10_000_000).default(8192),
-    chunkedPrefill: z.boolean().default(false),
+    // Bounded so a replica's per-sequence arrays fit in memory.
+    maxNumSeqs: z.int().min(1).max(65_536).optional(),
+    maxNumBatchedTokens: z.int().min(1).max(10_000_000).optional(),
+    /** true: split prompts into chunks that share steps with decoding; false: the engine's way without chunking. */
+    chunkedPrefill: z.boolean().optional(),
+    /** `prompt`: admit on the prompt's KV blocks, preempt by recompute when a decode step finds none; `full`: reserve the whole output's blocks, never preempt. */
+    kvAdmission: z.enum(['prompt', 'full']).optional(),
   })
-  .refine((s) => s.maxNumBatchedTokens >= s.maxNumSeqs, { error: 'maxNumBatchedTokens >= maxNumSeqs', path: ['maxNumBatchedTokens'] });
+  .refine((s) => s.maxNumBatchedTokens === undefined || s.maxNumSeqs === undefined || s.maxNumBatchedTokens >= s.maxNumSeqs, {
+    error: 'maxNumBatchedTokens >= maxNumSeqs',
+    path: ['maxNumBatchedTokens'],
+  });
 
-const DEFAULT_SCHEDULER = { maxNumSeqs: 256, maxNumBatchedTokens: 8192, chunkedPrefill: false };
+/** The serving engine of an LLM replica: its scheduling defaults and step costs. */
+export const engine = z.enum(ENGINE_IDS);
+
+/** The engine's defaults on this GPU, overridden field by field by what the scenario gives. */
+export function resolveScheduler(engineId: EngineId, gpuId: string, given: z.output<typeof scheduler> | undefined): EngineScheduling {
+  const gpu = findGpu(gpuId);
+  // The grammar lets only catalog GPUs through; a miss here is a bug, not bad input.
+  if (!gpu) throw new Error(`catalog has no GPU ${gpuId}`);
+  const defaults = findEngine(engineId).scheduling(gpu);
+  const maxNumSeqs = given?.maxNumSeqs ?? defaults.maxNumSeqs;
+  const prefill = given?.chunkedPrefill === undefined ? defaults.prefill : given.chunkedPrefill ? 'chunked' : defaults.prefill === 'chunked' ? 'alone' : defaults.prefill;
+  return {
+    maxNumSeqs,
+    // A step holds at least one token per running sequence.
+    maxNumBatchedTokens: given?.maxNumBatchedTokens ?? Math.max(defaults.maxNumBatchedTokens, maxNumSeqs),
+    prefill,
+    kvAdmission: given?.kvAdmission ?? defaults.kvAdmission,
+  };
+}
 
 /** Measured step times that replace the roofline. */
 export const profile = z.discriminatedUnion('kind', [
@@ -342,6 +369,7 @@ export const fleetBackend = z
     dtype: z.enum(WEIGHT_DTYPES).optional(),
     kvDtype: z.enum(KV_DTYPES).optional(),
     gpuMemoryUtilization: z.number().gt(0).lte(1).optional(),
+    engine: engine.optional(),
     scheduler: scheduler.optional(),
     profile: profile.optional(),
     pools: pools.optional(),
@@ -358,7 +386,7 @@ export const fleetBackend = z
     if (a && typeof f.replicas === 'number' && (f.replicas < a.min || f.replicas > a.max)) {
       ctx.addIssue({ code: 'custom', path: ['replicas'], input: f.replicas, message: `a starting replica count between autoscale.min (${a.min}) and autoscale.max (${a.max})` });
     }
-    const llmFields = (['model', 'gpu', 'tp', 'dtype', 'kvDtype', 'gpuMemoryUtilization', 'scheduler', 'profile', 'pools', 'failures', 'autoscale'] as const).filter((k) => f[k] !== undefined);
+    const llmFields = (['model', 'gpu', 'tp', 'dtype', 'kvDtype', 'gpuMemoryUtilization', 'engine', 'scheduler', 'profile', 'pools', 'failures', 'autoscale'] as const).filter((k) => f[k] !== undefined);
     if (f.service !== undefined && llmFields.length > 0) {
       ctx.addIssue({ code: 'custom', path: [llmFields[0]!], input: f[llmFields[0]!], message: 'no LLM fields on a plain-server fleet (it has service:); give either service, or model and gpu' });
     } else if (f.service === undefined) {
@@ -379,7 +407,8 @@ export const fleetBackend = z
         dtype: f.dtype ?? 'bf16',
         kvDtype: f.kvDtype ?? (f.dtype === 'fp8' ? 'fp8' : 'bf16'),
         gpuMemoryUtilization: f.gpuMemoryUtilization ?? 0.9,
-        scheduler: f.scheduler ?? DEFAULT_SCHEDULER,
+        engine: f.engine ?? 'vllm',
+        scheduler: resolveScheduler(f.engine ?? 'vllm', f.gpu!, f.scheduler),
         ...(f.profile !== undefined ? { profile: f.profile } : {}),
       },
       pools: f.pools ?? { provider: 'aws' as const },
@@ -410,10 +439,14 @@ export const apiBackend = z
     tier: z.enum(['standard', 'batch']).default('standard'),
     /** Share of input tokens read from the provider's prompt cache. */
     cachedInputShare: z.number().min(0).max(1).default(0),
-    /** Time to first token, network round trip included (seconds). */
-    ttft: distribution.default({ dist: 'lognormal', median: 0.6, p99: 2.5 }),
-    /** Output tokens per second after the first token. */
-    outputTokensPerSecond: distribution.default({ dist: 'lognormal', median: 60, p99: 120 }),
+    /**
+     * Time to first token, network round trip included (seconds), whatever the prompt. Not
+     * given: the built-in measurement of `model` (catalog/api-latency.ts) plus 50 µs a
+     * prompt token, or capsim's default where there is none.
+     */
+    ttft: distribution.optional(),
+    /** Output tokens per second after the first token. Not given: the model's measured median, or the default. */
+    outputTokensPerSecond: distribution.optional(),
     /** Batch tier: time from submission to result (seconds). */
     batchLatency: distribution.default({ dist: 'uniform', min: 1800, max: 14400 }),
     rateLimit: z.strictObject({ rpm: positive.optional(), tpm: positive.optional() }).optional(),
@@ -469,7 +502,8 @@ export const managedBackend = z
     dtype: z.enum(WEIGHT_DTYPES).default('bf16'),
     kvDtype: z.enum(KV_DTYPES).optional(),
     gpuMemoryUtilization: z.number().gt(0).lte(1).default(0.9),
-    scheduler: scheduler.default(DEFAULT_SCHEDULER),
+    engine: engine.default('vllm'),
+    scheduler: scheduler.optional(),
     profile: profile.optional(),
     /** Raw GPU price to apply the premium to: the catalog's on-demand price for this provider. */
     provider: z.enum(GPU_PROVIDERS).default('aws'),
@@ -493,7 +527,8 @@ export const managedBackend = z
       dtype: m.dtype,
       kvDtype: m.kvDtype ?? (m.dtype === 'fp8' ? 'fp8' : 'bf16'),
       gpuMemoryUtilization: m.gpuMemoryUtilization,
-      scheduler: m.scheduler,
+      engine: m.engine,
+      scheduler: resolveScheduler(m.engine, m.gpu, m.scheduler),
       ...(m.profile !== undefined ? { profile: m.profile } : {}),
     },
     billing: {

@@ -37,6 +37,6 @@ export function setupReplica(perf: LlmPerf): ReplicaSetup {
   return {
     config,
     memory: replicaMemory(config),
-    stepTime: perf.profile ? stepTimeFromProfile(perf.profile) : new RooflineStepTime(config),
+    stepTime: perf.profile ? stepTimeFromProfile(perf.profile) : new RooflineStepTime(config, perf.engine),
   };
 }

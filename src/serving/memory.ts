@@ -2,7 +2,7 @@
  * Memory arithmetic of one replica (model × GPU × tensor-parallel degree × dtype): weight
  * bytes, KV-cache bytes per token, and how many tokens of KV cache fit. Pure functions.
  *
- * Per GPU: usable = memGB × gpuMemoryUtilization − weights/tp − activation reserve; the
+ * Per GPU: usable = device memory (memMiB, as the driver reports it) × gpuMemoryUtilization − weights/tp − activation reserve; the
  * rest holds KV blocks of BLOCK_TOKENS tokens, as vLLM's PagedAttention allocates them.
  */
 import { BYTES_PER_KV_VALUE, BYTES_PER_WEIGHT, type GpuSpec, type KvDtype, type ModelSpec, type WeightDtype } from '../catalog/index.js';
@@ -32,6 +32,11 @@ export interface ReplicaMemory {
   readonly kvCapacityTokens: number;
 }
 
+/** Device memory in decimal GB (what the driver reports, not the datasheet's round figure). */
+export function deviceGB(gpu: GpuSpec): number {
+  return (gpu.memMiB * 2 ** 20) / 1e9;
+}
+
 export function weightBytes(model: ModelSpec, dtype: WeightDtype): number {
   return model.params * BYTES_PER_WEIGHT[dtype];
 }
@@ -48,7 +53,7 @@ export function kvBytesPerToken(model: ModelSpec, kvDtype: KvDtype, tp = 1): num
 export function replicaMemory(c: ReplicaConfig): ReplicaMemory {
   const weights = weightBytes(c.model, c.dtype);
   const weightGBPerGpu = weights / c.tp / 1e9;
-  const usableGBPerGpu = c.gpu.memGB * c.gpuMemoryUtilization - ACTIVATION_RESERVE_GB;
+  const usableGBPerGpu = deviceGB(c.gpu) * c.gpuMemoryUtilization - ACTIVATION_RESERVE_GB;
   const kvGBPerGpu = Math.max(0, usableGBPerGpu - weightGBPerGpu);
   const kvPerToken = kvBytesPerToken(c.model, c.kvDtype, c.tp);
   const kvBlocks = Math.floor((kvGBPerGpu * 1e9 * c.tp) / (kvPerToken * BLOCK_TOKENS));
@@ -81,7 +86,7 @@ export function fitProblem(c: ReplicaConfig, minTokens: number): string | undefi
   const split = tensorParallelProblem(c.model, c.tp);
   if (split) return split;
   const mem = replicaMemory(c);
-  const total = c.gpu.memGB * c.tp;
+  const total = deviceGB(c.gpu) * c.tp;
   const weightsGB = mem.weightBytes / 1e9;
   const usable = mem.usableGBPerGpu * c.tp;
   if (mem.kvCapacityTokens >= minTokens) return undefined;

@@ -21,6 +21,7 @@
  * interactive request waits, it is preempted first when the KV cache runs out, and it
  * fails (`deadlineMissed`) if its deadline passes while it waits.
  */
+import type { KvAdmission, PrefillPacking } from '../catalog/index.js';
 import type { Simulation } from '../engine/index.js';
 import { InvariantError } from '../engine/index.js';
 import { overlap } from '../metrics/index.js';
@@ -31,7 +32,10 @@ import { firstBoundaryAtOrAfter, type StepTimeModel } from './step-time.js';
 export interface SchedulerLimits {
   readonly maxNumSeqs: number;
   readonly maxNumBatchedTokens: number;
-  readonly chunkedPrefill: boolean;
+  /** How prompts fit into steps (catalog/engines.ts). */
+  readonly prefill: PrefillPacking;
+  /** When a request may start, for its KV cache (catalog/engines.ts). */
+  readonly kvAdmission: KvAdmission;
 }
 
 /** What a replica tells its fleet. */
@@ -89,6 +93,8 @@ export class LlmReplica {
   steps = 0;
   spans = 0;
   preemptions = 0;
+  /** Tokens whose KV a preemption dropped: prefilled again when the request is readmitted. */
+  recomputedTokens = 0;
 
   private readonly sim: Simulation;
   private readonly table: RequestTable;
@@ -217,7 +223,7 @@ export class LlmReplica {
         t.prefillDone[id]! += q;
         t.kvTokens[id]! += q;
         if (t.prefillDone[id] === t.prefillTarget[id]) this.emitToken(id, now);
-      } else if (t.prefillDone[id] === t.prefillTarget[id] && t.generated[id]! > 0 && this.opts.limits.chunkedPrefill) {
+      } else if (t.prefillDone[id] === t.prefillTarget[id] && t.generated[id]! > 0 && this.opts.limits.prefill !== 'alone') {
         // A decoding sequence in a mixed step: one token.
         t.kvTokens[id]!++;
         this.emitToken(id, now);
@@ -236,7 +242,7 @@ export class LlmReplica {
       const id = this.running[i]!;
       t.kvTokens[id]! += k;
       t.generated[id]! += k;
-      blocksAfter += blocksFor(t.kvTokens[id]!);
+      blocksAfter += this.held(id, t.kvTokens[id]!);
     }
     this.usedBlocks = blocksAfter;
     this.account(this.phaseStart, now, (blocksBefore + blocksAfter) / 2);
@@ -260,7 +266,7 @@ export class LlmReplica {
     for (let i = 0; i < this.nRunning; i++) {
       const id = this.running[i]!;
       if (t.generated[id]! >= t.output[id]!) {
-        this.usedBlocks -= blocksFor(t.kvTokens[id]!);
+        this.usedBlocks -= this.held(id, t.kvTokens[id]!);
         this.sink.onFinish(id, now);
       } else {
         this.running[kept++] = id;
@@ -316,6 +322,15 @@ export class LlmReplica {
     return id;
   }
 
+  /**
+   * KV blocks a request holds with `kvTokens` tokens cached: the blocks those tokens fill,
+   * or (full admission) blocks for its whole prompt and output from its first chunk on.
+   */
+  private held(id: ReqId, kvTokens: number): number {
+    if (this.opts.limits.kvAdmission === 'prompt' || kvTokens === 0) return blocksFor(kvTokens);
+    return blocksFor(this.table.prompt[id]! + this.table.output[id]!);
+  }
+
   private hasRunningBatch(): boolean {
     for (let i = 0; i < this.nRunning; i++) if (this.table.lowPriority[this.running[i]!] === 1) return true;
     return false;
@@ -337,7 +352,8 @@ export class LlmReplica {
       this.chunk[i] = this.chunk[i + 1]!;
     }
     this.nRunning--;
-    this.usedBlocks -= blocksFor(t.kvTokens[id]!);
+    this.usedBlocks -= this.held(id, t.kvTokens[id]!);
+    this.recomputedTokens += t.kvTokens[id]!;
     t.kvTokens[id] = 0;
     t.prefillDone[id] = 0;
     t.prefillTarget[id] = t.prompt[id]! + t.generated[id]!;
@@ -351,7 +367,7 @@ export class LlmReplica {
   private plan(now: number): void {
     this.dropExpired(now);
     this.dropMissedDeadlines(now);
-    if (this.opts.limits.chunkedPrefill ? this.planMixedStep(now) : this.planPrefillStep(now)) return;
+    if (this.opts.limits.prefill === 'alone' ? this.planPrefillStep(now) : this.planMixedStep(now)) return;
     if (this.nRunning > 0) this.planSpan(now);
     else this.state = IDLE;
   }
@@ -368,7 +384,7 @@ export class LlmReplica {
       if (id === undefined) break;
       const p = t.prefillTarget[id]!;
       if (tokens > 0 && tokens + p > limits.maxNumBatchedTokens) break;
-      const need = blocksFor(p);
+      const need = this.held(id, p);
       if (this.nRunning >= limits.maxNumSeqs || this.usedBlocks + need > this.opts.kvBlocks) {
         // Interactive work takes the seat or the KV blocks of running batch work.
         if (t.lowPriority[id] === 0 && this.hasRunningBatch()) {
@@ -398,7 +414,7 @@ export class LlmReplica {
       let need = 0;
       for (let i = 0; i < this.nRunning; i++) {
         const id = this.running[i]!;
-        if (t.prefillDone[id] === t.prefillTarget[id]) need += blocksFor(t.kvTokens[id]! + 1) - blocksFor(t.kvTokens[id]!);
+        if (t.prefillDone[id] === t.prefillTarget[id]) need += this.held(id, t.kvTokens[id]! + 1) - this.held(id, t.kvTokens[id]!);
       }
       if (this.usedBlocks + need <= this.opts.kvBlocks || this.nRunning <= 1) break;
       this.preemptNewest(now);
@@ -414,18 +430,26 @@ export class LlmReplica {
         decoding++;
         attention += t.kvTokens[id]! + 1;
         kvRead += t.kvTokens[id]! + 1;
-        decodeBlocks += blocksFor(t.kvTokens[id]! + 1) - blocksFor(t.kvTokens[id]!);
+        decodeBlocks += this.held(id, t.kvTokens[id]! + 1) - this.held(id, t.kvTokens[id]!);
       } else hasPrefill = true;
     }
     // Decoding sequences grow by one token in this step: their blocks are held first.
     this.usedBlocks += decodeBlocks;
     let budget = limits.maxNumBatchedTokens - decoding;
     let chunkTokens = 0;
+    const whole = limits.prefill === 'whole';
+    // How much of a prompt this step takes: as much as the budget allows; or (whole) all of
+    // it if it fits the budget, else none. A prompt longer than any step's budget is chunked
+    // even so (TensorRT-LLM refuses it without chunking), and a begun one is continued.
+    const take = (rest: number, done: number): number => {
+      if (!whole || done > 0 || rest > limits.maxNumBatchedTokens) return Math.min(rest, budget);
+      return rest <= budget ? rest : 0;
+    };
     const assign = (i: number, id: ReqId): boolean => {
       const done = t.prefillDone[id]!;
-      const q = Math.min(t.prefillTarget[id]! - done, budget);
+      const q = take(t.prefillTarget[id]! - done, done);
       if (q <= 0) return false;
-      const need = blocksFor(t.kvTokens[id]! + q) - blocksFor(t.kvTokens[id]!);
+      const need = this.held(id, t.kvTokens[id]! + q) - this.held(id, t.kvTokens[id]!);
       if (this.usedBlocks + need > this.opts.kvBlocks) return false;
       this.usedBlocks += need;
       this.chunk[i] = q;
@@ -444,8 +468,8 @@ export class LlmReplica {
     while (budget > 0 && this.nRunning < limits.maxNumSeqs) {
       const id = this.frontId();
       if (id === undefined) break;
-      const q = Math.min(t.prefillTarget[id]!, budget);
-      if (this.usedBlocks + blocksFor(q) > this.opts.kvBlocks) break;
+      const q = take(t.prefillTarget[id]!, 0);
+      if (q <= 0 || this.usedBlocks + this.held(id, q) > this.opts.kvBlocks) break;
       this.admitFront(now);
       assign(this.nRunning - 1, id);
     }
@@ -505,7 +529,10 @@ export class LlmReplica {
   /** Blocks the running batch needs to take step j (0-based): each sequence holds kv + j + 1 tokens. */
   private blocksAtStep(j: number): number {
     let blocks = 0;
-    for (let i = 0; i < this.nRunning; i++) blocks += blocksFor(this.table.kvTokens[this.running[i]!]! + j + 1);
+    for (let i = 0; i < this.nRunning; i++) {
+      const id = this.running[i]!;
+      blocks += this.held(id, this.table.kvTokens[id]! + j + 1);
+    }
     return blocks;
   }
 

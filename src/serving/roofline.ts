@@ -1,64 +1,40 @@
 /**
  * Step time from a roofline: the larger of compute (FLOPs against tensor throughput) and
- * memory traffic (weights plus the KV cache read, against bandwidth), each with a
- * calibrated efficiency, plus a fixed per-step overhead and, with tensor parallelism, two
- * all-reduces per layer over the GPU link.
+ * memory traffic (weights plus the KV cache read, against bandwidth), plus what the engine
+ * spends around each step and, with tensor parallelism, two all-reduces per layer.
  *
- *   compute = (2·activeParams·tokens + 4·layers·heads·headDim·attention) / (tp·peak·eff(tokens))
- *   memory  = weightsRead(tokens) / (tp·bandwidth·effMem) + kvBytesPerToken·kvRead / (tp·bandwidth·effKv)
- *   step    = overhead + max(compute, memory) + comm(tokens)
+ *   compute = (2·activeParams·tokens + 4·layers·heads·headDim·attention) / (tp·peak·sustained·eff(tokens))
+ *   memory  = (weights(tokens) + kvBytesPerToken·kvRead / effKv[engine]) / (tp·bandwidth·effWeights[gpu])
+ *   comm    = 2·layers·(allReduce(tp) + ringBytes(tokens)/link)
+ *   fixed   = step[engine] + perSequence[engine]·decoding + (prefill ? prefill[engine] : 0)
+ *   step    = fixed + comm + max(compute, memory)
  *
- * eff(tokens) = effCompute·tokens/(tokens + tokensHalf): small matrix multiplies do not
- * reach peak. Peak is the datasheet figure times the GPU's `sustainedTensor` (power-capped
- * PCIe cards throttle). A step that prefills prompt tokens pays a further fixed cost.
- * For a mixture of experts, weightsRead counts the experts that `tokens` tokens touch.
- *
- * CALIBRATION holds the efficiencies, fitted once to the published measurements listed in
- * test/serving/calibration.test.ts (MLPerf v5.1 Llama-3.1-8B on H100 and L40S; TensorRT-LLM
- * LLaMA-7B on A100; vLLM Llama-3.1-8B single-stream on A100-40GB).
+ * eff(tokens) = effCompute[engine][dtype]·tokens/(tokens + GEMM_HALF_TOKENS): small matrix
+ * multiplies do not reach peak. For a mixture of experts, weights(tokens) counts the
+ * experts `tokens` tokens touch (each token picks perToken of count experts: a given expert
+ * is untouched with probability (1 − perToken/count)^tokens), read at a lower efficiency.
+ * Every fitted constant lives in calibration.ts.
  */
-import type { GpuSpec, ModelSpec } from '../catalog/index.js';
+import type { EngineId, GpuSpec, ModelSpec } from '../catalog/index.js';
 import { BYTES_PER_WEIGHT } from '../catalog/index.js';
+import { ALL_REDUCE, ENGINE_COSTS, EXPERT_READ_EFFICIENCY, GEMM_HALF_TOKENS, GPU_EFFICIENCY, SUSTAINED_TENSOR, WEIGHT_ONLY_COMPUTE, type EngineCosts } from './calibration.js';
 import { kvBytesPerToken, type ReplicaConfig } from './memory.js';
-import { sumLinearOverSpan, type StepTimeModel } from './step-time.js';
-
-export interface RooflineCalibration {
-  /** Fraction of peak memory bandwidth reached reading weights (GEMV/GEMM). */
-  readonly effMemory: number;
-  /** Fraction of peak memory bandwidth reached reading the paged KV cache (attention gathers blocks). */
-  readonly effKv: number;
-  /** Fraction of peak tensor throughput reached by large GEMMs, by compute dtype. */
-  readonly effCompute: { readonly bf16: number; readonly fp8: number };
-  /** Tokens per step at which GEMM efficiency is half of effCompute. */
-  readonly tokensHalf: number;
-  /** Fixed cost of a step: scheduling, sampling, kernel launches (seconds). */
-  readonly overheadS: number;
-  /** Extra fixed cost of a step that prefills prompt tokens (input preparation, context-phase kernels). */
-  readonly prefillOverheadS: number;
-  /** Latency of one all-reduce (seconds), by link. */
-  readonly allReduceLatencyS: { readonly nvlink: number; readonly pcie: number };
-}
-
-export const CALIBRATION: RooflineCalibration = {
-  effMemory: 0.8,
-  effKv: 0.5,
-  effCompute: { bf16: 0.75, fp8: 0.45 },
-  tokensHalf: 16,
-  overheadS: 0.0007,
-  prefillOverheadS: 0.005,
-  allReduceLatencyS: { nvlink: 8e-6, pcie: 25e-6 },
-};
+import { sumLinearOverSpan, type StepBreakdown, type StepTimeModel } from './step-time.js';
 
 /** Bytes of activations per hidden element sent in an all-reduce. */
 const ACTIVATION_BYTES = 2;
 
 export class RooflineStepTime implements StepTimeModel {
   readonly description: string;
+  private readonly costs: EngineCosts;
+  /** Multiplies the engine's fixed costs: a slower host, for engines whose CPU work is between steps. */
+  private readonly hostFactor: number;
   private readonly flopsPerToken: number;
   private readonly attnFlopsPerContext: number;
   private readonly kvBytes: number;
   private readonly peakFlops: number;
   private readonly bandwidth: number;
+  private readonly expertBandwidth: number;
   private readonly kvBandwidth: number;
   private readonly effCompute: number;
   private readonly weightBytesDense: number;
@@ -68,19 +44,21 @@ export class RooflineStepTime implements StepTimeModel {
   private readonly commPerToken: number;
   private readonly commFixed: number;
 
-  constructor(
-    config: ReplicaConfig,
-    private readonly calib: RooflineCalibration = CALIBRATION,
-  ) {
+  constructor(config: ReplicaConfig, engine: EngineId = 'vllm') {
     const { model, gpu, tp, dtype, kvDtype } = config;
-    this.description = `roofline: ${model.id} ${dtype} (KV ${kvDtype}) on ${tp} × ${gpu.id}`;
+    this.costs = ENGINE_COSTS[engine];
+    this.hostFactor = this.costs.hostBound ? (GPU_EFFICIENCY[gpu.id]?.hostSlowdown ?? 1) : 1;
+    this.description = `roofline: ${model.id} ${dtype} (KV ${kvDtype}) on ${tp} × ${gpu.id}, ${engine}`;
     this.flopsPerToken = 2 * model.activeParams;
     this.attnFlopsPerContext = 4 * model.layers * model.heads * model.headDim;
     this.kvBytes = kvBytesPerToken(model, kvDtype, tp);
-    this.peakFlops = tp * peakTflops(gpu, dtype) * 1e12 * gpu.sustainedTensor;
-    this.effCompute = usesFp8TensorCores(gpu, dtype) ? calib.effCompute.fp8 : calib.effCompute.bf16;
-    this.bandwidth = tp * gpu.bwTBps * 1e12 * calib.effMemory;
-    this.kvBandwidth = tp * gpu.bwTBps * 1e12 * calib.effKv;
+    this.peakFlops = tp * peakTflops(gpu, dtype) * 1e12 * (SUSTAINED_TENSOR[gpu.id] ?? 1);
+    const weightOnly = dtype !== 'bf16' && !usesFp8TensorCores(gpu, dtype);
+    this.effCompute = usesFp8TensorCores(gpu, dtype) ? this.costs.compute.fp8 : this.costs.compute.bf16 * (weightOnly ? WEIGHT_ONLY_COMPUTE : 1);
+    const weightsEfficiency = GPU_EFFICIENCY[gpu.id]?.weights ?? 0.8;
+    this.bandwidth = tp * gpu.bwTBps * 1e12 * weightsEfficiency;
+    this.expertBandwidth = this.bandwidth * EXPERT_READ_EFFICIENCY;
+    this.kvBandwidth = this.bandwidth * this.costs.kvEfficiency;
     const bytesPerWeight = BYTES_PER_WEIGHT[dtype];
     this.weightBytesDense = model.params * bytesPerWeight;
     const split = expertSplit(model);
@@ -90,8 +68,9 @@ export class RooflineStepTime implements StepTimeModel {
     if (tp > 1) {
       const ringFactor = (2 * (tp - 1)) / tp;
       const allReduces = 2 * model.layers;
+      const link = ALL_REDUCE[gpu.link];
       this.commPerToken = (allReduces * ringFactor * model.hidden * ACTIVATION_BYTES) / (gpu.linkGBps * 1e9);
-      this.commFixed = allReduces * calib.allReduceLatencyS[gpu.link];
+      this.commFixed = allReduces * (link.baseS + 2 * (tp - 1) * link.perHopS);
     } else {
       this.commPerToken = 0;
       this.commFixed = 0;
@@ -101,23 +80,44 @@ export class RooflineStepTime implements StepTimeModel {
   /** Weight bytes read by a step of `tokens` tokens (all of them for a dense model). */
   weightsRead(tokens: number): number {
     if (this.expertPickShare === 1) return this.weightBytesDense;
-    const touched = 1 - Math.pow(1 - this.expertPickShare, tokens);
-    return this.sharedWeightBytes + this.expertWeightBytes * touched;
+    return this.sharedWeightBytes + this.expertWeightBytes * this.touched(tokens);
+  }
+
+  /** Expected share of experts that `tokens` tokens touch. */
+  private touched(tokens: number): number {
+    return 1 - Math.pow(1 - this.expertPickShare, tokens);
+  }
+
+  /** Seconds to read the weights a step of `tokens` tokens needs. */
+  private weightSeconds(tokens: number): number {
+    if (this.expertPickShare === 1) return this.weightBytesDense / this.bandwidth;
+    return this.sharedWeightBytes / this.bandwidth + (this.expertWeightBytes * this.touched(tokens)) / this.expertBandwidth;
   }
 
   private computeRate(tokens: number): number {
-    return (this.peakFlops * this.effCompute * tokens) / (tokens + this.calib.tokensHalf);
+    return (this.peakFlops * this.effCompute * tokens) / (tokens + GEMM_HALF_TOKENS);
   }
 
-  private fixed(tokens: number): number {
-    return this.calib.overheadS + this.commFixed + this.commPerToken * tokens;
+  private communication(tokens: number): number {
+    return this.commFixed + this.commPerToken * tokens;
+  }
+
+  private engineFixed(decoding: number, prefillTokens: number): number {
+    return this.hostFactor * (this.costs.stepS + this.costs.perSequenceS * decoding + (prefillTokens > 0 ? this.costs.prefillS : 0));
+  }
+
+  breakdown(tokens: number, attention: number, kvRead: number, prefillTokens: number): StepBreakdown {
+    const weights = this.weightSeconds(tokens);
+    const kv = (this.kvBytes * kvRead) / this.kvBandwidth;
+    const compute = (this.flopsPerToken * tokens + this.attnFlopsPerContext * attention) / this.computeRate(tokens);
+    const communication = this.communication(tokens);
+    const fixed = this.engineFixed(tokens - prefillTokens, prefillTokens);
+    const bound = compute > weights + kv ? 'compute' : 'memory';
+    return { weights, kv, compute, communication, fixed, total: fixed + communication + (bound === 'compute' ? compute : weights + kv), bound };
   }
 
   stepSeconds(tokens: number, attention: number, kvRead: number, prefillTokens: number): number {
-    const prefill = prefillTokens > 0 ? this.calib.prefillOverheadS : 0;
-    const compute = (this.flopsPerToken * tokens + this.attnFlopsPerContext * attention) / this.computeRate(tokens);
-    const memory = this.weightsRead(tokens) / this.bandwidth + (this.kvBytes * kvRead) / this.kvBandwidth;
-    return this.fixed(tokens) + prefill + (compute > memory ? compute : memory);
+    return this.breakdown(tokens, attention, kvRead, prefillTokens).total;
   }
 
   /** Both roofline terms are linear in context; sum each over the part of the span where it is the larger. */
@@ -126,9 +126,9 @@ export class RooflineStepTime implements StepTimeModel {
     const rate = this.computeRate(batch);
     const fa = (this.flopsPerToken * batch) / rate;
     const fb = this.attnFlopsPerContext / rate;
-    const ma = this.weightsRead(batch) / this.bandwidth;
+    const ma = this.weightSeconds(batch);
     const mb = this.kvBytes / this.kvBandwidth;
-    const fixed = this.fixed(batch) * n;
+    const fixed = (this.engineFixed(batch, 0) + this.communication(batch)) * n;
     const computeAt = (j: number) => fa + fb * (context0 + batch * (j + 1));
     const memoryAt = (j: number) => ma + mb * (context0 + batch * (j + 1));
     const computeFirst = computeAt(0) > memoryAt(0);

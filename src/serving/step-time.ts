@@ -24,6 +24,20 @@ export interface StepTimeModel {
   decodeSpanSeconds(batch: number, context0: number, n: number): number;
   /** A short description for reports. */
   readonly description: string;
+  /** The step's time term by term, where the model has terms (the roofline does; a measured profile does not). */
+  breakdown?(tokens: number, attention: number, kvRead: number, prefillTokens: number): StepBreakdown;
+}
+
+/** One step's time, term by term (seconds); `total` = fixed + communication + max(compute, weights + kv). */
+export interface StepBreakdown {
+  readonly weights: number;
+  readonly kv: number;
+  readonly compute: number;
+  readonly communication: number;
+  readonly fixed: number;
+  readonly total: number;
+  /** Which side of the roofline the step is on. */
+  readonly bound: 'memory' | 'compute';
 }
 
 /** Context attended by decode step j of a span. */

@@ -84,7 +84,7 @@ plans:
   test('a model that does not fit is bad input naming the backend', async () => {
     const r = await capsim('run', tempFile('big.yaml', text.replace('model: llama-3.1-8b, gpu: h100-sxm', 'model: llama-3.1-70b, gpu: h100-sxm')));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/plans\.0\.backends\.0: got "llama-3\.1-70b on 1 × h100-sxm", expected a replica that fits its GPUs: llama-3\.1-70b in bf16 needs 141 GB for weights; 1 × h100-sxm has 80 GB/);
+    expect(r.stderr).toMatch(/plans\.0\.backends\.0: got "llama-3\.1-70b on 1 × h100-sxm", expected a replica that fits its GPUs: llama-3\.1-70b in bf16 needs 141 GB for weights; 1 × h100-sxm has 86 GB/);
   });
 
   test('an unknown model or GPU names the closest known ids', async () => {
@@ -103,7 +103,8 @@ plans:
     const r = await capsim('perf', '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm', '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc.kvCapacityTokens).toBe(415_344);
+    // (81,559 MiB × 0.9 − 1.5 GB − 16.06 GB) / 131,072 bytes a token, in whole 16-token blocks
+    expect(doc.kvCapacityTokens).toBe(453_248);
     expect(doc.decode.map((d: { batch: number }) => d.batch)).toEqual([1, 8, 16, 32, 64, 128, 256]);
     expect(doc.decode[0]).toMatchObject({ batch: 1, context: 1024 });
     expect(doc.prefill.map((p: { tokens: number }) => p.tokens)).toEqual([128, 512, 2048, 8192]);

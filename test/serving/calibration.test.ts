@@ -43,7 +43,7 @@ describe('calibration against published measurements (±20%)', () => {
   for (const [gpu, published] of mlperf) {
     test(`MLPerf v5.1 Offline, Llama-3.1-8B FP8 on 1 × ${gpu}: ${published} tok/s`, () => {
       const c = config('llama-3.1-8b', gpu, 'fp8', 'fp8');
-      const result = runOffline(new RooflineStepTime(c), replicaMemory(c).kvBlocks, { maxNumSeqs: 512, maxNumBatchedTokens: 8192, chunkedPrefill: true }, cnnDailyMailRequests(4000));
+      const result = runOffline(new RooflineStepTime(c), replicaMemory(c).kvBlocks, { maxNumSeqs: 512, maxNumBatchedTokens: 8192, prefill: 'chunked', kvAdmission: 'prompt' }, cnnDailyMailRequests(4000));
       within20(result.outputTokensPerSecond, published);
     });
   }
@@ -52,7 +52,7 @@ describe('calibration against published measurements (±20%)', () => {
   test('TensorRT-LLM, LLaMA-7B fp16 on A100, batch 256, 128 in / 128 out: 5,353 output tok/s', () => {
     const c = config('llama-7b', 'a100-80gb', 'bf16', 'bf16');
     const requests = Array.from({ length: 256 }, () => ({ input: 128, output: 128 }));
-    const result = runOffline(new RooflineStepTime(c), replicaMemory(c).kvBlocks, { maxNumSeqs: 256, maxNumBatchedTokens: 32768, chunkedPrefill: false }, requests);
+    const result = runOffline(new RooflineStepTime(c), replicaMemory(c).kvBlocks, { maxNumSeqs: 256, maxNumBatchedTokens: 32768, prefill: 'whole', kvAdmission: 'full' }, requests);
     within20(result.outputTokensPerSecond, 5353);
   });
 
@@ -65,7 +65,7 @@ describe('calibration against published measurements (±20%)', () => {
 
   test('vLLM 0.23, Llama-3.1-8B bf16 on A100-40GB, one stream, 1,024 in / 128 out: about 75 output tok/s', () => {
     const c = config('llama-3.1-8b', 'a100-40gb', 'bf16', 'bf16');
-    const result = runOffline(new RooflineStepTime(c), replicaMemory(c).kvBlocks, { maxNumSeqs: 256, maxNumBatchedTokens: 8192, chunkedPrefill: false }, [{ input: 1024, output: 128 }]);
+    const result = runOffline(new RooflineStepTime(c), replicaMemory(c).kvBlocks, { maxNumSeqs: 256, maxNumBatchedTokens: 8192, prefill: 'chunked', kvAdmission: 'prompt' }, [{ input: 1024, output: 128 }]);
     within20(result.outputTokensPerSecond, 75);
     // "about 77% of the memory-bandwidth roofline": weights read per token at peak bandwidth.
     const rooflineTokS = (1.555e12 / 16.06e9);

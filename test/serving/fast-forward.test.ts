@@ -24,13 +24,18 @@ const rooflineTp = new RooflineStepTime({ model: findModel('mixtral-8x7b')!, gpu
 const linear = new LinearProfile(0.004, 0.00002, 2e-8);
 const table = new TableProfile({ batch: [1, 16, 64], context: [128, 1024, 4096], seconds: [[0.008, 0.009, 0.012], [0.010, 0.013, 0.024], [0.016, 0.028, 0.07]] });
 const MODELS = [roofline, rooflineTp, linear, table];
+const PACKINGS = ['alone', 'whole', 'chunked'] as const;
+/** Randomized cases: enough that every packing meets preemption under prompt-only admission. */
+const CASES = 72;
 
 function makeCase(seed: number): Case {
   const rng = openStream(seed, 'test');
   const stepTime = MODELS[seed % MODELS.length]!;
-  const chunkedPrefill = seed % 2 === 1;
+  // Every prefill packing against every step model over the cases (3 packings, 4 models), and both KV admissions.
+  const prefill = PACKINGS[seed % PACKINGS.length]!;
+  const kvAdmission = Math.floor(seed / PACKINGS.length) % 2 === 0 ? 'prompt' : 'full';
   const maxNumSeqs = 2 + Math.floor(rng() * 40);
-  const limits = { maxNumSeqs, maxNumBatchedTokens: chunkedPrefill ? Math.max(maxNumSeqs, 64 + Math.floor(rng() * 1024)) : 4096, chunkedPrefill };
+  const limits: SchedulerLimits = { maxNumSeqs, maxNumBatchedTokens: prefill !== 'alone' ? Math.max(maxNumSeqs, 64 + Math.floor(rng() * 1024)) : 4096, prefill, kvAdmission };
   // Small KV caches force preemption; large ones let batches grow.
   const kvBlocks = rng() < 0.5 ? 40 + Math.floor(rng() * 200) : 5000;
   const prompt = makeSampler({ dist: 'lognormal', median: 60 + rng() * 300, p99: 1200 });
@@ -88,7 +93,7 @@ const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.
 
 describe('fast-forward replica equals the step-by-step reference', () => {
   const BASE_SEED = 1000;
-  for (let k = 0; k < 40; k++) {
+  for (let k = 0; k < CASES; k++) {
     const seed = BASE_SEED + k;
     test(`randomized case seed ${seed}`, () => {
       const c = makeCase(seed);
@@ -111,10 +116,13 @@ describe('fast-forward replica equals the step-by-step reference', () => {
   }
 
   test('the cases exercised preemption, both prefill modes and every step model', () => {
-    const cases = Array.from({ length: 40 }, (_, k) => makeCase(1000 + k));
+    const cases = Array.from({ length: CASES }, (_, k) => makeCase(1000 + k));
     const preempting = cases.filter((c) => simulateReference(c.stepTime, c.kvBlocks, c.limits, c.arrivals).preemptions > 0);
-    expect(preempting.length).toBeGreaterThan(5);
-    expect(new Set(preempting.map((c) => c.limits.chunkedPrefill))).toEqual(new Set([true, false]));
+    expect(preempting.length).toBeGreaterThanOrEqual(3);
+    // Reserving KV for the whole output means nothing is ever preempted.
+    expect(preempting.filter((c) => c.limits.kvAdmission === 'full')).toEqual([]);
+    expect(new Set(preempting.map((c) => c.limits.prefill))).toEqual(new Set(PACKINGS));
+    expect(new Set(cases.map((c) => c.limits.kvAdmission))).toEqual(new Set(['prompt', 'full']));
     expect(new Set(cases.map((c) => c.stepTime)).size).toBe(MODELS.length);
   });
 });

@@ -19,11 +19,14 @@ describe('memory arithmetic, against hand-computed figures', () => {
     // K and V × 32 layers × 8 KV heads × 128 dims × 2 bytes = 131,072 bytes
     expect(kvBytesPerToken(c.model, 'bf16')).toBe(131_072);
     const mem = replicaMemory(c);
-    // 80 GB × 0.9 − 1.5 GB reserve − 16.06 GB weights = 54.44 GB of KV → 54.44e9 / (131,072 × 16) blocks
+    // The driver reports 81,559 MiB = 85.5207 GB; × 0.9 − 1.5 GB reserve − 16.06 GB weights
+    // = 59.4086 GB of KV → 59.4086e9 / (131,072 × 16) blocks
     expect(ACTIVATION_RESERVE_GB).toBe(1.5);
-    expect(mem.kvGBPerGpu).toBeCloseTo(54.44, 9);
-    expect(mem.kvBlocks).toBe(Math.floor(54.44e9 / (131_072 * 16)));
-    expect(mem.kvCapacityTokens).toBe(25_959 * 16);
+    const device = (81_559 * 2 ** 20) / 1e9;
+    expect(mem.kvGBPerGpu).toBeCloseTo(device * 0.9 - 1.5 - 16.06, 9);
+    expect(mem.kvGBPerGpu).toBeCloseTo(59.4087, 4);
+    expect(mem.kvBlocks).toBe(Math.floor(((device * 0.9 - 1.5 - 16.06) * 1e9) / (131_072 * 16)));
+    expect(mem.kvCapacityTokens).toBe(28_328 * 16);
   });
 
   test('llama-3.1-70b: 320 KiB of KV per token; fp8 halves it', () => {
@@ -34,10 +37,10 @@ describe('memory arithmetic, against hand-computed figures', () => {
     expect(weightBytes(m, 'int4')).toBe(35.3e9);
   });
 
-  test('llama-3.1-70b fp8 on 2 × h100-sxm leaves 2 × (70.5 − 35.3) GB for KV', () => {
+  test('llama-3.1-70b fp8 on 2 × h100-sxm leaves 2 × (76.97 − 1.5 − 35.3) GB for KV', () => {
     const mem = replicaMemory(config('llama-3.1-70b', 'h100-sxm', 2, 'fp8', 'fp8'));
     expect(mem.weightGBPerGpu).toBeCloseTo(35.3, 9);
-    expect(mem.kvBlocks).toBe(Math.floor((2 * (72 - 1.5 - 35.3) * 1e9) / (163_840 * 16)));
+    expect(mem.kvBlocks).toBe(Math.floor((2 * (((81_559 * 2 ** 20) / 1e9) * 0.9 - 1.5 - 35.3) * 1e9) / (163_840 * 16)));
   });
 
   test('tensor parallelism beyond the KV heads replicates them', () => {
@@ -48,9 +51,9 @@ describe('memory arithmetic, against hand-computed figures', () => {
 
   test('a model that does not fit says so with numbers and a way out', () => {
     expect(fitProblem(config('llama-3.1-70b', 'h100-sxm', 1, 'bf16'), 2000)).toBe(
-      'llama-3.1-70b in bf16 needs 141 GB for weights; 1 × h100-sxm has 80 GB (71 GB usable at gpuMemoryUtilization 0.9): use tp >= 4, or fp8 with tp >= 2, or int4',
+      'llama-3.1-70b in bf16 needs 141 GB for weights; 1 × h100-sxm has 86 GB (75 GB usable at gpuMemoryUtilization 0.9): use tp >= 2, or fp8',
     );
-    expect(fitProblem(config('llama-3.1-70b', 'a100-80gb', 2, 'bf16'), 2000)).toMatch(/needs 141 GB for weights; 2 × a100-80gb has 160 GB .*: use tp >= 4, or fp8/);
+    expect(fitProblem(config('llama-3.1-70b', 'a100-40gb', 2, 'bf16'), 2000)).toMatch(/needs 141 GB for weights; 2 × a100-40gb has 86 GB .*: use tp >= 4, or fp8/);
     expect(fitProblem(config('llama-3.1-8b', 'l4', 1, 'bf16'), 2000)).toBeUndefined();
   });
 });

@@ -44,7 +44,10 @@ export function simulateReference(
   let now = 0;
   let preemptions = 0;
   let steps = 0;
-  const used = () => running.reduce((n, r) => n + blocks(r.kv), 0);
+  // Blocks a request holds with kv tokens cached: those tokens' blocks, or (full admission)
+  // its whole prompt and output's from its first chunk on.
+  const held = (r: RefRequest, kv: number) => (limits.kvAdmission === 'full' && kv > 0 ? blocks(r.prompt + r.output) : blocks(kv));
+  const used = () => running.reduce((n, r) => n + held(r, r.kv), 0);
   const front = () => preempted[0] ?? waiting[0];
   const admit = () => {
     const r = preempted.length > 0 ? preempted.shift()! : waiting.shift()!;
@@ -72,14 +75,14 @@ export function simulateReference(
     let attention = 0;
     let kvRead = 0;
     let kind: 'prefill' | 'mixed' | 'decode' | 'idle' = 'idle';
-    if (!limits.chunkedPrefill) {
+    if (limits.prefill === 'alone') {
       let reserved = used();
       while (front() && running.length < limits.maxNumSeqs) {
         const p = front()!.target;
         if (tokens > 0 && tokens + p > limits.maxNumBatchedTokens) break;
-        if (reserved + blocks(p) > kvBlocks) break;
+        if (reserved + held(front()!, p) > kvBlocks) break;
         const r = admit();
-        reserved += blocks(p);
+        reserved += held(r, p);
         r.chunk = p;
         tokens += p;
         attention += (p * (p + 1)) / 2;
@@ -88,28 +91,32 @@ export function simulateReference(
         kind = 'prefill';
         kvRead = tokens;
       } else if (running.length > 0) {
-        while (running.reduce((n, r) => n + blocks(r.kv + 1), 0) > kvBlocks) preemptNewest();
+        while (running.reduce((n, r) => n + held(r, r.kv + 1), 0) > kvBlocks) preemptNewest();
         kind = 'decode';
         tokens = running.length;
         attention = kvRead = running.reduce((n, r) => n + r.kv + 1, 0);
       }
     } else {
       for (;;) {
-        const decodingNeed = running.filter((r) => r.done === r.target).reduce((n, r) => n + blocks(r.kv + 1) - blocks(r.kv), 0);
+        const decodingNeed = running.filter((r) => r.done === r.target).reduce((n, r) => n + held(r, r.kv + 1) - held(r, r.kv), 0);
         if (used() + decodingNeed <= kvBlocks || running.length <= 1) break;
         preemptNewest();
       }
       for (;;) {
         const decoding = running.filter((r) => r.done === r.target);
-        let reserved = used() + decoding.reduce((n, r) => n + blocks(r.kv + 1) - blocks(r.kv), 0);
+        let reserved = used() + decoding.reduce((n, r) => n + held(r, r.kv + 1) - held(r, r.kv), 0);
         let budget = limits.maxNumBatchedTokens - decoding.length;
         tokens = decoding.length;
         attention = kvRead = decoding.reduce((n, r) => n + r.kv + 1, 0);
         let chunks = 0;
+        // Whole-prompt engines take a prompt only if it fits the rest of the budget, unless it
+        // is longer than any budget (then chunked) or already begun.
+        const take = (rest: number, done: number) =>
+          limits.prefill !== 'whole' || done > 0 || rest > limits.maxNumBatchedTokens ? Math.min(rest, budget) : rest <= budget ? rest : 0;
         const assign = (r: RefRequest) => {
-          const q = Math.min(r.target - r.done, budget);
+          const q = take(r.target - r.done, r.done);
           if (q <= 0) return false;
-          const need = blocks(r.kv + q) - blocks(r.kv);
+          const need = held(r, r.kv + q) - held(r, r.kv);
           if (reserved + need > kvBlocks) return false;
           reserved += need;
           r.chunk = q;
@@ -122,8 +129,8 @@ export function simulateReference(
         const prefilling = running.filter((r) => r.done !== r.target);
         for (const r of prefilling) if (budget <= 0 || !assign(r)) break;
         while (budget > 0 && running.length < limits.maxNumSeqs && front()) {
-          const q = Math.min(front()!.target, budget);
-          if (reserved + blocks(q) > kvBlocks) break;
+          const q = take(front()!.target, 0);
+          if (q <= 0 || reserved + held(front()!, q) > kvBlocks) break;
           assign(admit());
         }
         tokens += chunks;

@@ -34,7 +34,8 @@ plans:
   const analytic = 1 / (3600 * 0.0027);
 
   test('lands on the analytic crossing, inside its interval, and on the friction crossing at 1.5 times it', async () => {
-    const r = await capsim('breakeven', file, '--plans', 'api,own', '--param', 'workload.arrivals.rate', '--range', '0.02..0.5', '--json');
+    const r = await capsim('breakeven', file, '--plans', 'api,own', '--param', 'workload.arrivals.rate', '--range', '0.02..0.5', '--json', '--quiet');
+    // Nothing on stderr: no warnings (--quiet only drops the progress line a slow machine prints every 5 s).
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
@@ -127,7 +128,7 @@ describe('capsim commit', () => {
   const file = tempFile('commit.yaml', newsvendorScenario(60, 10));
 
   test('names the critical-fractile level as the lowest expected cost, and computes regret per run', async () => {
-    const r = await capsim('commit', file, '--plan', 'fleet', '--param', 'plans.0.backends.0.pools.reserved.gpus', '--range', '0..10', '--json');
+    const r = await capsim('commit', file, '--plan', 'fleet', '--param', 'plans.0.backends.0.pools.reserved.gpus', '--range', '0..10', '--json', '--quiet');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);

@@ -1,0 +1,133 @@
+/**
+ * Every fitted constant of the roofline step-time model (roofline.ts), in one place, each
+ * with a line on what sets it. They were fitted once, by hand, to the published
+ * measurements that test/serving/published-measurements.test.ts reproduces (shared data
+ * calibration/published-measurements.csv) and to the earlier points in
+ * test/serving/calibration.test.ts. Change one only with those tests in view: they print
+ * the error of every row.
+ */
+import type { EngineId } from '../catalog/index.js';
+
+/** Per GPU: the share of its datasheet memory bandwidth that reading weights reaches. */
+export interface GpuEfficiency {
+  readonly weights: number;
+  /**
+   * How much longer the host CPUs that ship with this GPU take over an engine's per-step
+   * work, against an H100-generation host (1). It counts only for engines whose CPU work
+   * runs between GPU steps rather than beside them (EngineCosts.hostBound).
+   */
+  readonly hostSlowdown?: number;
+  /** What sets it. */
+  readonly basis: string;
+}
+
+export const GPU_EFFICIENCY: Readonly<Record<string, GpuEfficiency>> = {
+  'a100-80gb': {
+    weights: 0.72,
+    hostSlowdown: 1.9,
+    basis:
+      'gpt-fast Llama-2-7B bf16 batch 1 on A100-80GB capped at 330 W: 9.53 ms per token = 1.41 TB/s of 2.04 (rows GF1, GF5); host: the same 320 prompts took 1.70 s to their first token on the A100 machine and 0.89 s on the H100 one before any GPU work (LambdaLabs results_v0 files, rows LB1, LB2)',
+  },
+  'a100-40gb': { weights: 0.8, hostSlowdown: 1.9, basis: 'vLLM Llama-3.1-8B bf16 single stream on A100-40GB at about 77% of the bandwidth roofline (test/serving/calibration.test.ts)' },
+  'h100-sxm': { weights: 0.68, basis: 'NIM Llama-3.3-70B fp8 TP2 5000/500 at concurrency 1: 18.6 ms ITL (row NIM1); MLPerf Llama-3.1-8B (MS1)' },
+  'h100-pcie': { weights: 0.68, basis: 'no measurement of its own: the H100 SXM figure (same HBM controller generation)' },
+  h200: { weights: 0.58, basis: 'TensorRT-LLM v1.0 Llama-3.1-8B and 3.3-70B fp8 on H200 (rows PV6, PV7, PV10): HBM3e reaches a smaller share of its 4.8 TB/s than H100 its 3.35' },
+  b200: { weights: 0.58, basis: 'no measurement of its own: the H200 figure (HBM3e)' },
+  l40s: { weights: 0.8, basis: 'MLPerf v5.1 Llama-3.1-8B fp8 on L40S, Offline and Server (test/serving/calibration.test.ts, row MS2)' },
+  l4: { weights: 0.8, basis: 'no measurement of its own: the L40S figure (GDDR6, same generation)' },
+  a10g: { weights: 0.8, basis: 'no measurement of its own: the L40S figure (GDDR6)' },
+};
+
+/** Per engine: what its steps cost beyond the GPU's work. */
+export interface EngineCosts {
+  /** Fixed CPU and launch cost of every step (seconds). */
+  readonly stepS: number;
+  /** Further cost per decoding sequence in a step: input preparation, sampling, detokenizing (seconds). */
+  readonly perSequenceS: number;
+  /** Further fixed cost of a step that prefills prompt tokens (seconds). */
+  readonly prefillS: number;
+  /** Share of the GPU's streaming read efficiency (GpuEfficiency.weights) its attention kernels reach reading the paged KV cache. */
+  readonly kvEfficiency: number;
+  /** Share of the tensor peak its large GEMMs reach, by compute dtype. */
+  readonly compute: { readonly bf16: number; readonly fp8: number };
+  /** Whether its CPU work runs between GPU steps (so a slower host lengthens every step) rather than beside them. */
+  readonly hostBound: boolean;
+  readonly basis: string;
+}
+
+export const ENGINE_COSTS: Readonly<Record<EngineId, EngineCosts>> = {
+  vllm: {
+    stepS: 0.0017,
+    perSequenceS: 0,
+    prefillS: 0.005,
+    kvEfficiency: 0.74,
+    compute: { bf16: 0.75, fp8: 0.45 },
+    hostBound: false,
+    basis: 'MLPerf v5.1 Llama-3.1-8B fp8, vLLM 0.10, on H100 and L40S (Offline and Server: rows MS1, MS2); TensorRT-LLM LLaMA-7B A100 prefill points (calibration.test.ts)',
+  },
+  'vllm-0.5': {
+    stepS: 0.006,
+    perSequenceS: 0.00006,
+    prefillS: 0.03,
+    kvEfficiency: 0.74,
+    compute: { bf16: 0.45, fp8: 0.2 },
+    hostBound: true,
+    basis: 'LambdaLabs vllm-benchmark, vLLM 0.5.4, 320 ShareGPT prompts at once (rows LB*): CPU overhead per step several times today',
+  },
+  'tensorrt-llm': {
+    stepS: 0.0003,
+    perSequenceS: 0,
+    prefillS: 0.005,
+    kvEfficiency: 0.95,
+    compute: { bf16: 0.75, fp8: 0.52 },
+    hostBound: false,
+    basis: 'TensorRT-LLM v1.0 trtllm-bench max throughput (rows PV*), NIM 1.8 closed loop (NIM*, NC*)',
+  },
+  sglang: {
+    stepS: 0.0007,
+    perSequenceS: 0,
+    prefillS: 0.005,
+    kvEfficiency: 0.74,
+    compute: { bf16: 0.75, fp8: 0.45 },
+    hostBound: false,
+    basis: 'no measurement of its own: vLLM V1 figures (both overlap CPU scheduling with the GPU)',
+  },
+};
+
+/**
+ * All-reduce latency over `tp` GPUs: a ring takes 2(tp − 1) hops, each with a fixed cost.
+ * Set by gpt-fast's tensor-parallel batch-1 decode on A100 NVLink (rows GF2–GF4: 7B TP8
+ * 3.04 ms, 70B TP4 26.3 ms and TP8 16.0 ms per token leave about 12 µs and 25 µs per
+ * all-reduce at TP4 and TP8 once weights are read).
+ */
+export const ALL_REDUCE = {
+  nvlink: { baseS: 2e-6, perHopS: 1.65e-6 },
+  pcie: { baseS: 6e-6, perHopS: 5e-6 },
+} as const;
+
+/** GEMM efficiency is half its peak at this many tokens per step (small matrix multiplies do not fill the GPU). */
+export const GEMM_HALF_TOKENS = 16;
+
+/**
+ * Expert weights of a mixture of experts are read at this share of the dense weight
+ * efficiency: many small, separately launched GEMMs. Set by gpt-fast Mixtral-8x7B bf16 at
+ * TP2/4/8 (rows GF6–GF8, 12.7 / 8.5 / 4.9 ms per token).
+ */
+export const EXPERT_READ_EFFICIENCY = 0.65;
+
+/**
+ * Weight-only quantized GEMMs (fp8 or int4 weights on a GPU without FP8 tensor cores, such
+ * as Marlin kernels on A100) dequantize inside the main loop: compute-bound steps reach this
+ * share of the BF16 GEMM efficiency. Set by vLLM 0.5.4 Llama-3.1-8B and 70B FP8 on A100
+ * against the same runs on H100 (rows LB2, LB4: A100 is 2.2–2.3× slower where bandwidth
+ * alone says 1.6×).
+ */
+export const WEIGHT_ONLY_COMPUTE = 0.85;
+
+/** Sustained share of the datasheet tensor peak (power-capped PCIe cards clock down under load). */
+export const SUSTAINED_TENSOR: Readonly<Record<string, number>> = {
+  a10g: 0.7,
+  l4: 0.7,
+  l40s: 0.7,
+  'h100-pcie': 0.9,
+};
