@@ -158,6 +158,8 @@ export interface BackendFigures {
   readonly meanBatch: number;
   readonly kvOccupancy: number;
   readonly preemptions: number;
+  /** Tokens whose KV cache preemptions dropped, prefilled again. */
+  readonly recomputedTokens: number;
   readonly spotPreemptions: number;
   /** Replicas that failed (and were repaired) in the window. */
   readonly replicaFailures: number;
@@ -184,5 +186,5 @@ export interface BackendReport {
 
 /** Figures of a backend that has no replicas of its own (an API). */
 export function noReplicaFigures(api: ApiCounters | undefined): BackendFigures {
-  return { replicas: 0, utilization: NaN, capacityUtilization: NaN, replicaUtilization: [], queueLength: NaN, inSystem: NaN, meanBatch: NaN, kvOccupancy: NaN, preemptions: 0, spotPreemptions: 0, replicaFailures: 0, coldStarts: 0, api };
+  return { replicas: 0, utilization: NaN, capacityUtilization: NaN, replicaUtilization: [], queueLength: NaN, inSystem: NaN, meanBatch: NaN, kvOccupancy: NaN, preemptions: 0, recomputedTokens: 0, spotPreemptions: 0, replicaFailures: 0, coldStarts: 0, api };
 }

@@ -45,6 +45,7 @@ export function renderRunTable(summary: RunSummary, layout: TableLayout = DEFAUL
       ['KV cache occupancy', ...plans.map((p) => meanCi(p.kvOccupancy, (x) => pct(x)))],
       ['preemptions per run', ...plans.map((p) => meanCi(p.preemptions))],
     );
+    if (plans.some((p) => p.recomputedTokens.mean > 0)) rows.push(['tokens prefilled again per run', ...plans.map((p) => meanCi(p.recomputedTokens))]);
     if (plans.some((p) => p.spotPreemptions.mean > 0)) rows.push(['spot preemptions per run', ...plans.map((p) => meanCi(p.spotPreemptions))]);
     if (plans.some((p) => p.replicaFailures.mean > 0)) rows.push(['replica failures per run', ...plans.map((p) => meanCi(p.replicaFailures))]);
     if (plans.some((p) => p.coldStarts.mean > 0)) rows.push(['cold starts per run', ...plans.map((p) => meanCi(p.coldStarts))]);

@@ -100,6 +100,8 @@ export interface PlanRunResult {
   readonly meanBatch: number;
   readonly kvOccupancy: number;
   readonly preemptions: number;
+  /** Tokens prefilled again after preemptions dropped their KV cache. */
+  readonly recomputedTokens: number;
   readonly spotPreemptions: number;
   /** LLM fleets: replica failures in the window. */
   readonly replicaFailures: number;
@@ -279,7 +281,7 @@ function backendResult(b: BackendEnd): BackendRunResult {
   return { name: b.name, kind: b.kind, submitted: b.tally.submitted, completed: b.tally.completed, failed: b.tally.failed, inFlight: b.report.inFlight, figures: b.report.figures };
 }
 
-type PlanFigures = Pick<PlanRunResult, 'utilization' | 'capacityUtilization' | 'replicaUtilization' | 'queueLength' | 'inSystem' | 'meanBatch' | 'kvOccupancy' | 'preemptions' | 'spotPreemptions' | 'replicaFailures' | 'coldStarts' | 'api'>;
+type PlanFigures = Pick<PlanRunResult, 'utilization' | 'capacityUtilization' | 'replicaUtilization' | 'queueLength' | 'inSystem' | 'meanBatch' | 'kvOccupancy' | 'preemptions' | 'recomputedTokens' | 'spotPreemptions' | 'replicaFailures' | 'coldStarts' | 'api'>;
 
 /**
  * A plan's figures from its backends': utilization and KV occupancy averaged over replicas,
@@ -330,6 +332,7 @@ export function combineFigures(backends: readonly BackendFigures[]): PlanFigures
     meanBatch: single ? single.meanBatch : busy > 0 && batchArea > 0 ? batchArea / busy : NaN,
     kvOccupancy: single ? single.kvOccupancy : kvReplicas > 0 ? kv / kvReplicas : NaN,
     preemptions: backends.reduce((n, f) => n + f.preemptions, 0),
+    recomputedTokens: backends.reduce((n, f) => n + f.recomputedTokens, 0),
     spotPreemptions: backends.reduce((n, f) => n + f.spotPreemptions, 0),
     replicaFailures: backends.reduce((n, f) => n + f.replicaFailures, 0),
     coldStarts: backends.reduce((n, f) => n + f.coldStarts, 0),

@@ -79,6 +79,8 @@ export interface PlanSummary {
   meanBatch: AcrossRuns;
   kvOccupancy: AcrossRuns;
   preemptions: AcrossRuns;
+  /** Tokens prefilled again after preemptions dropped their KV cache, per run. */
+  recomputedTokens: AcrossRuns;
   /** Busy time: the share of provisioned replica time spent stepping. */
   utilization: AcrossRuns;
   /** Capacity used: work served over what the provisioned replicas could serve at saturation. */
@@ -180,6 +182,7 @@ export interface BackendSummary {
   meanBatch: AcrossRuns;
   kvOccupancy: AcrossRuns;
   preemptions: AcrossRuns;
+  recomputedTokens: AcrossRuns;
   spotPreemptions: AcrossRuns;
   replicaFailures: AcrossRuns;
   coldStarts: AcrossRuns;
@@ -276,6 +279,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
       meanBatch: of((x) => x.figures.meanBatch),
       kvOccupancy: of((x) => x.figures.kvOccupancy),
       preemptions: of((x) => x.figures.preemptions),
+      recomputedTokens: of((x) => x.figures.recomputedTokens),
       spotPreemptions: of((x) => x.figures.spotPreemptions),
       replicaFailures: of((x) => x.figures.replicaFailures),
       coldStarts: of((x) => x.figures.coldStarts),
@@ -355,6 +359,7 @@ export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanR
     meanBatch: over((r) => r.meanBatch),
     kvOccupancy: over((r) => r.kvOccupancy),
     preemptions: over((r) => r.preemptions),
+    recomputedTokens: over((r) => r.recomputedTokens),
     utilization: over((r) => r.utilization),
     capacityUtilization: over((r) => r.capacityUtilization),
     replicaUtilization: Array.from({ length: replicas }, (_, i) => acrossRuns(runs.map((r) => r.replicaUtilization[i]!)).mean),

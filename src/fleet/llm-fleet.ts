@@ -593,6 +593,7 @@ export class LlmFleet implements Backend, ReplicaSink {
         meanBatch: busy > 0 ? batchArea / busy : NaN,
         kvOccupancy: replicaSeconds > 0 ? kvArea / (replicaSeconds * this.opts.kvBlocks) : NaN,
         preemptions: this.replicas.reduce((n, r) => n + r.preemptions, 0),
+        recomputedTokens: this.replicas.reduce((n, r) => n + r.recomputedTokens, 0),
         spotPreemptions: this.spotPreemptions,
         replicaFailures: this.replicaFailures,
         coldStarts: this.coldStarts,

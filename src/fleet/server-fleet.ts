@@ -209,6 +209,7 @@ export class ServerFleet implements Backend {
         meanBatch: NaN,
         kvOccupancy: NaN,
         preemptions: 0,
+        recomputedTokens: 0,
         spotPreemptions: 0,
         replicaFailures: 0,
         coldStarts: 0,

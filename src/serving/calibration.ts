@@ -26,12 +26,12 @@ export const GPU_EFFICIENCY: Readonly<Record<string, GpuEfficiency>> = {
     weights: 0.72,
     hostSlowdown: 1.9,
     basis:
-      'gpt-fast Llama-2-7B bf16 batch 1 on A100-80GB capped at 330 W: 9.53 ms per token = 1.41 TB/s of 2.04 (rows GF1, GF5); host: the same 320 prompts took 1.70 s to their first token on the A100 machine and 0.89 s on the H100 one before any GPU work (LambdaLabs results_v0 files, rows LB1, LB2)',
+      'gpt-fast Llama-2-7B bf16 batch 1 on A100-80GB capped at 330 W: 9.53 ms per token = 1.41 TB/s of 2.04 (row GF1, −0.1%; GF5 −7%); host: the same 320 prompts took 1.70 s to their first token on the A100 machine and 0.89 s on the H100 one before any GPU work (LambdaLabs results_v0 files, rows LB1, LB2)',
   },
   'a100-40gb': { weights: 0.8, hostSlowdown: 1.9, basis: 'vLLM Llama-3.1-8B bf16 single stream on A100-40GB at about 77% of the bandwidth roofline (test/serving/calibration.test.ts)' },
-  'h100-sxm': { weights: 0.68, basis: 'NIM Llama-3.3-70B fp8 TP2 5000/500 at concurrency 1: 18.6 ms ITL (row NIM1); MLPerf Llama-3.1-8B (MS1)' },
+  'h100-sxm': { weights: 0.68, basis: 'NIM Llama-3.3-70B fp8 TP2 5000/500 at concurrency 1: 18.6 ms ITL (row NIM1, −9%); TensorRT-LLM 8B decode-heavy throughput (PV2 −2%, PV4 −3%); MLPerf 8B Server (MS1 +7.5%)' },
   'h100-pcie': { weights: 0.68, basis: 'no measurement of its own: the H100 SXM figure (same HBM controller generation)' },
-  h200: { weights: 0.58, basis: 'TensorRT-LLM v1.0 Llama-3.1-8B and 3.3-70B fp8 on H200 (rows PV6, PV7, PV10): HBM3e reaches a smaller share of its 4.8 TB/s than H100 its 3.35' },
+  h200: { weights: 0.58, basis: 'TensorRT-LLM v1.0 Llama-3.1-8B and 3.3-70B fp8 on H200 (rows PV6 +2%, PV7 +10%, PV10 −6%): HBM3e reaches a smaller share of its 4.8 TB/s than H100 of its 3.35' },
   b200: { weights: 0.58, basis: 'no measurement of its own: the H200 figure (HBM3e)' },
   l40s: { weights: 0.8, basis: 'MLPerf v5.1 Llama-3.1-8B fp8 on L40S, Offline and Server (test/serving/calibration.test.ts, row MS2)' },
   l4: { weights: 0.8, basis: 'no measurement of its own: the L40S figure (GDDR6, same generation)' },
@@ -63,7 +63,8 @@ export const ENGINE_COSTS: Readonly<Record<EngineId, EngineCosts>> = {
     kvEfficiency: 0.74,
     compute: { bf16: 0.75, fp8: 0.45 },
     hostBound: false,
-    basis: 'MLPerf v5.1 Llama-3.1-8B fp8, vLLM 0.10, on H100 and L40S (Offline and Server: rows MS1, MS2); TensorRT-LLM LLaMA-7B A100 prefill points (calibration.test.ts)',
+    basis:
+      'MLPerf v5.1 Llama-3.1-8B fp8, vLLM 0.10, on H100 and L40S: Server rows MS1 +7.5% and MS2 −0.3% with 1.7 ms a step (what a V1 step costs beside the GPU), Offline within 10% (calibration.test.ts); GEMMs at 75% (bf16) and 45% (fp8) of peak from the TensorRT-LLM LLaMA-7B A100 prefill points and MLPerf Offline; KV reads at 74% of the streaming efficiency (0.5 of peak on H100)',
   },
   'vllm-0.5': {
     stepS: 0.006,
@@ -72,7 +73,8 @@ export const ENGINE_COSTS: Readonly<Record<EngineId, EngineCosts>> = {
     kvEfficiency: 0.74,
     compute: { bf16: 0.45, fp8: 0.2 },
     hostBound: true,
-    basis: 'LambdaLabs vllm-benchmark, vLLM 0.5.4, 320 ShareGPT prompts at once (rows LB*): CPU overhead per step several times today',
+    basis:
+      'LambdaLabs vllm-benchmark, vLLM 0.5.4, 320 ShareGPT prompts at once (rows LB*, −31% … +24% but LB5b, a cold start): 6 ms a step, 0.06 ms per decoding sequence and 30 ms per prefill step on an H100 host (CPU work between steps: × hostSlowdown elsewhere), and slow GEMMs (45% bf16, 20% fp8 of peak)',
   },
   'tensorrt-llm': {
     stepS: 0.0003,
@@ -81,7 +83,8 @@ export const ENGINE_COSTS: Readonly<Record<EngineId, EngineCosts>> = {
     kvEfficiency: 0.95,
     compute: { bf16: 0.75, fp8: 0.52 },
     hostBound: false,
-    basis: 'TensorRT-LLM v1.0 trtllm-bench max throughput (rows PV*), NIM 1.8 closed loop (NIM*, NC*)',
+    basis:
+      '0.3 ms a step: one captured CUDA graph per step, like gpt-fast (batch-1 rows GF1–GF8, −11% … +7%); KV reads at 95% of the streaming efficiency (TensorRT-LLM 1.0 long decodes at large batch, PV2 −2%, PV4 −3%); FP8 GEMMs at 52% of peak (NIM 1.8 5,000-token prefill in 407 ms, NIM2 −3%; prefill-heavy PV3 −1%, PV9 −3%)',
   },
   sglang: {
     stepS: 0.0007,

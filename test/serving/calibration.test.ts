@@ -102,3 +102,23 @@ describe('the roofline generalises sensibly', () => {
     expect(moe.weightsRead(1000)).toBeCloseTo(46.7e9, -7);
   });
 });
+
+describe('capsim perf term by term', () => {
+  test("a step's terms add up to its time, on the side of the roofline it names", () => {
+    const c: ReplicaConfig = { ...config('llama-3.1-70b', 'h100-sxm', 'fp8', 'fp8'), tp: 4 };
+    const step = new RooflineStepTime(c, 'tensorrt-llm');
+    for (const [tokens, attention, kvRead, prefill] of [
+      [1, 1024, 1024, 0],
+      [256, 256 * 1024, 256 * 1024, 0],
+      [2048, (2048 * 2049) / 2, 2048, 2048],
+    ] as const) {
+      const t = step.breakdown(tokens, attention, kvRead, prefill);
+      expect(t.total).toBe(step.stepSeconds(tokens, attention, kvRead, prefill));
+      expect(t.total).toBeCloseTo(t.fixed + t.communication + (t.bound === 'compute' ? t.compute : t.weights + t.kv), 15);
+      expect(t.bound === 'compute').toBe(t.compute > t.weights + t.kv);
+      expect(t.communication).toBeGreaterThan(0);
+    }
+    expect(step.breakdown(2048, (2048 * 2049) / 2, 2048, 2048).bound).toBe('compute');
+    expect(step.breakdown(1, 1024, 1024, 0).bound).toBe('memory');
+  });
+});
