@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, test } from 'vitest';
 
-const LAYERS = ['random', 'engine', 'metrics', 'catalog', 'scenario', 'workload', 'backend', 'serving', 'api', 'fleet', 'plan', 'cost', 'experiment', 'study', 'report', 'cli'];
+const LAYERS = ['random', 'engine', 'metrics', 'catalog', 'scenario', 'workload', 'backend', 'serving', 'calibrate', 'api', 'fleet', 'plan', 'cost', 'experiment', 'study', 'report', 'cli'];
 const LEAVES = new Set(['random', 'engine', 'metrics']);
 const SRC = join(process.cwd(), 'src');
 

@@ -1,5 +1,5 @@
 /**
- * The commands that are not studies: validate, trace stats and fit, schema, prices, perf.
+ * The commands that are not studies: validate, trace stats and fit, schema, prices, perf, calibrate.
  * program.ts imports this module only when one of them runs.
  */
 import { writeFileSync } from 'node:fs';
@@ -51,6 +51,8 @@ export function prices(io: CliIo, query: string | undefined, opts: { prices?: st
   if (rows.length === 0) throw new InputError(`no model in ${catalog.name} matches "${query}" (closest: ${nearest(query ?? '', catalog.prices.map((p) => p.model)).join(', ')}).`);
   io.stdout(opts.json ? JSON.stringify({ catalog: catalog.name, asOf: catalog.asOf, models: rows }, null, 2) + '\n' : renderPrices(catalog, rows));
 }
+
+export { calibrateCommand } from './calibrate-command.js';
 
 export function perf(io: CliIo, opts: PerfCommandOptions & { json?: boolean }): void {
   const report = runPerf(opts);

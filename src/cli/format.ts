@@ -14,6 +14,9 @@ export function pct(x: number, digits = 1): string {
 /** Seconds as ms, s, min or h, whichever reads better. */
 export const secs = (x: number): string => duration(x);
 
+/** A relative error with its sign: +12.3%, −4.0%. */
+export const percentSigned = (x: number): string => `${x >= 0 ? '+' : '−'}${(Math.abs(x) * 100).toFixed(1)}%`;
+
 /** An across-runs figure as "mean ± half-width of its 95% CI". */
 export function meanCi(s: AcrossRuns, show: (x: number) => string = num): string {
   const half = (s.ci95[1] - s.ci95[0]) / 2;

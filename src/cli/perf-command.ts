@@ -1,52 +1,20 @@
 /**
  * `capsim perf`: what one replica of a model on a GPU does.
  */
-import { ENGINE_IDS, GPU_IDS, KV_DTYPES, MODEL_IDS, WEIGHT_DTYPES } from '../catalog/index.js';
-import { InputError, resolveScheduler, unknownIdMessage, type LlmPerf } from '../scenario/index.js';
-import { fitProblem, perfReport, setupReplica, type PerfReport, type StepBreakdown } from '../serving/index.js';
+import { InputError } from '../scenario/index.js';
+import { fitProblem, perfReport, type PerfReport, type StepBreakdown } from '../serving/index.js';
+import type { ReplicaOptions } from './args.js';
+import { replicaFromOptions } from './replica-options.js';
 import { num, secs, table } from './format.js';
 
-export interface PerfCommandOptions {
-  model: string;
-  gpu: string;
-  tp: number;
-  dtype: string;
-  kvDtype?: string;
-  gpuMemoryUtilization: number;
+export interface PerfCommandOptions extends ReplicaOptions {
   context: number;
   input: number;
   output: number;
-  engine: string;
-  maxNumSeqs?: number;
-  maxNumBatchedTokens?: number;
-  chunkedPrefill?: boolean;
-}
-
-function oneOf<T extends string>(flag: string, value: string, known: readonly T[]): T {
-  if ((known as readonly string[]).includes(value)) return value as T;
-  throw new InputError(`${flag} ${value}: expected ${unknownIdMessage(value, known, flag.slice(2))}; all known: ${known.join(', ')}.`);
 }
 
 export function runPerf(opts: PerfCommandOptions): PerfReport {
-  const dtype = oneOf('--dtype', opts.dtype, WEIGHT_DTYPES);
-  const engine = oneOf('--engine', opts.engine, ENGINE_IDS);
-  const gpu = oneOf('--gpu', opts.gpu, GPU_IDS);
-  const given = { maxNumSeqs: opts.maxNumSeqs, maxNumBatchedTokens: opts.maxNumBatchedTokens, chunkedPrefill: opts.chunkedPrefill, kvAdmission: undefined };
-  if (given.maxNumSeqs !== undefined && given.maxNumBatchedTokens !== undefined && given.maxNumBatchedTokens < given.maxNumSeqs) {
-    throw new InputError(`--max-num-batched-tokens ${given.maxNumBatchedTokens}: expected at least --max-num-seqs (${given.maxNumSeqs}), one token per running sequence.`);
-  }
-  const perf: LlmPerf = {
-    kind: 'llm',
-    model: oneOf('--model', opts.model, MODEL_IDS),
-    gpu,
-    tp: opts.tp,
-    dtype,
-    kvDtype: opts.kvDtype !== undefined ? oneOf('--kv-dtype', opts.kvDtype, KV_DTYPES) : dtype === 'fp8' ? 'fp8' : 'bf16',
-    gpuMemoryUtilization: opts.gpuMemoryUtilization,
-    engine,
-    scheduler: resolveScheduler(engine, gpu, given),
-  };
-  const setup = setupReplica(perf);
+  const { perf, setup } = replicaFromOptions(opts);
   const problem = fitProblem(setup.config, opts.input + opts.output);
   if (problem) throw new InputError(problem + '.');
   return perfReport(setup.stepTime, setup.memory, { context: opts.context, input: opts.input, output: opts.output, limits: perf.scheduler });

@@ -17,18 +17,12 @@ import type { OutputFormat } from './study-commands.js';
 import type { PerfCommandOptions } from './perf-command.js';
 import type { TraceCommandOptions } from './trace-command.js';
 import type { TraceFormat } from '../workload/index.js';
+import { addReplicaOptions, positiveInt } from './args.js';
+import type { CalibrateCommandOptions } from './calibrate-command.js';
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
 export const EXIT_BAD_INPUT = 2;
-
-function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1 || n > max) throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max.toLocaleString('en-US')}, got "${value}".`);
-    return n;
-  };
-}
 
 /** Largest base seed: seeds s, s+1, … must stay exact whole numbers in a double. */
 const MAX_SEED = 1e15;
@@ -254,30 +248,27 @@ function buildProgram(io: CliIo): Command {
       (await commands()).prices(io, query, opts);
     });
 
-  program
-    .command('perf')
-    .description('what one replica of a model on a GPU does: KV capacity, decode and prefill times, saturation throughput')
-    .requiredOption('--model <id>', 'model id, e.g. llama-3.1-8b')
-    .requiredOption('--gpu <id>', 'GPU id, e.g. h100-sxm')
-    .option('--tp <n>', 'tensor-parallel degree', positiveInt('--tp'), 1)
-    .option('--dtype <d>', 'weight dtype: bf16, fp8, int4', 'bf16')
-    .option('--kv-dtype <d>', 'KV-cache dtype: bf16 or fp8 (default: fp8 with fp8 weights, else bf16)')
-    .option('--gpu-memory-utilization <x>', 'share of GPU memory vLLM may use', (v: string) => {
-      const x = Number(v);
-      if (!(x > 0 && x <= 1)) throw new InvalidArgumentError(`--gpu-memory-utilization must be in (0, 1], got "${v}".`);
-      return x;
-    }, 0.9)
+  addReplicaOptions(
+    program.command('perf').description('what one replica of a model on a GPU does: KV capacity, decode and prefill times term by term, saturation throughput'),
+  )
     .option('--context <n>', 'per-sequence context for the decode table', positiveInt('--context'), 1024)
     .option('--input <n>', 'prompt tokens for the saturation run', positiveInt('--input'), 1024)
     .option('--output <n>', 'output tokens for the saturation run', positiveInt('--output'), 128)
-    .option('--engine <e>', 'serving engine: vllm, vllm-0.5, tensorrt-llm, sglang (its scheduling defaults and step costs)', 'vllm')
-    .option('--max-num-seqs <n>', "scheduler: most sequences in a batch (default: the engine's)", positiveInt('--max-num-seqs'))
-    .option('--max-num-batched-tokens <n>', "scheduler: token budget per step (default: the engine's)", positiveInt('--max-num-batched-tokens'))
-    .option('--chunked-prefill', 'scheduler: split prompts into chunks mixed into decode steps')
-    .option('--no-chunked-prefill', "scheduler: never split prompts (the engine's way without chunking)")
     .option('--json', 'print {kvCapacityTokens, decode (with each step term by term), prefill, saturation} as JSON')
     .action(async (opts: PerfCommandOptions & { json?: boolean }) => {
       (await commands()).perf(io, opts);
+    });
+
+  addReplicaOptions(
+    program
+      .command('calibrate')
+      .description("fit the replica's step times to your own server's measurements: a `vllm bench serve --save-result` file or a GuideLLM report")
+      .argument('<result-file>', 'vllm bench serve --save-result JSON, or GuideLLM benchmarks JSON'),
+  )
+    .option('--out <file>', 'where to write the fitted profile (default: MODEL-GPU.profile.json)')
+    .option('--json', 'print {format, runs, scale, before, after, medianBefore, medianAfter, profile} as JSON')
+    .action(async (file: string, opts: CalibrateCommandOptions & { json?: boolean }) => {
+      (await commands()).calibrateCommand(io, file, opts);
     });
 
   return program;

@@ -4,6 +4,8 @@
  * problem becomes a `FieldProblem` naming the field's path, its value and what was
  * expected. Pure: reading files is the caller's job.
  */
+import { readFileSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { closest, InputError, ScenarioError, showValue, type FieldProblem } from './errors.js';
@@ -74,6 +76,8 @@ function containsItself(value: unknown, path: Set<object> = new Set()): boolean 
 export function validateScenario(raw: unknown, source: string, baseDir: string = process.cwd()): Scenario {
   const central = structuredClone(raw);
   const fields: UncertainField[] = [];
+  const unreadable = readProfileFiles(central, baseDir);
+  if (unreadable.length > 0) throw new ScenarioError(source, unreadable);
   const problems: FieldProblem[] = [];
   for (let pass = 0; pass < 3; pass++) {
     const result = scenarioSchema.safeParse(central, { reportInput: true });
@@ -100,6 +104,38 @@ export function validateScenario(raw: unknown, source: string, baseDir: string =
     }
   }
   throw new ScenarioError(source, problems);
+}
+
+/** Profile files are small JSON documents; a larger file is not one. */
+const MAX_PROFILE_BYTES = 1 << 20;
+
+/**
+ * Replaces each `profile: { file }` of an LLM backend with the profile that file holds
+ * (named relative to the scenario). A file that cannot be read or is not JSON is a problem
+ * at `…profile.file`; what it holds is then checked by the grammar like a profile given in place.
+ */
+function readProfileFiles(raw: unknown, baseDir: string): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const plans = (raw as { plans?: unknown } | null)?.plans;
+  if (!Array.isArray(plans)) return problems;
+  plans.forEach((plan, p) => {
+    const backends = (plan as { backends?: unknown } | null)?.backends;
+    if (!Array.isArray(backends)) return;
+    backends.forEach((backend, b) => {
+      const ref = (backend as { profile?: unknown } | null)?.profile as { file?: unknown } | undefined;
+      if (!ref || typeof ref !== 'object' || typeof ref.file !== 'string' || Object.keys(ref).length !== 1) return;
+      const path = `plans.${p}.backends.${b}.profile.file`;
+      const file = resolvePath(baseDir, ref.file);
+      try {
+        if (statSync(file).size > MAX_PROFILE_BYTES) throw new Error(`larger than ${MAX_PROFILE_BYTES} bytes`);
+        (backend as { profile: unknown }).profile = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        const why = error instanceof SyntaxError ? `not JSON (${error.message})` : (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+        problems.push({ path, value: ref.file, expected: `a readable JSON profile file (capsim calibrate writes one): ${file}: ${why}` });
+      }
+    });
+  });
+  return problems;
 }
 
 /** Whether the field at `path` accepts only whole numbers (probed with 0.5). */

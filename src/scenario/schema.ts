@@ -241,8 +241,19 @@ export function resolveScheduler(engineId: EngineId, gpuId: string, given: z.out
   };
 }
 
-/** Measured step times that replace the roofline. */
+/** Measured step times that replace the roofline, or a measured correction of it (`capsim calibrate` writes one). */
 export const profile = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('roofline'),
+    /** Memory traffic and compute take these multiples of the roofline's time. */
+    scale: z.strictObject({ memory: z.number().min(0.05).max(20), compute: z.number().min(0.05).max(20) }),
+    /** What it was fitted to (model, GPU, tp, engine, result file): checked against the fleet it is used on. */
+    fittedTo: z
+      .strictObject({ model: z.string(), gpu: z.string(), tp: z.int().min(1), engine: z.string(), dtype: z.string().optional(), file: z.string().optional(), format: z.string().optional() })
+      .optional(),
+    /** Errors before and after the fit, as `capsim calibrate` measured them (not used by the simulation). */
+    errors: z.unknown().optional(),
+  }),
   z.strictObject({ kind: z.literal('linear'), a: positive, b: nonNegative, c: nonNegative }),
   z
     .strictObject({
@@ -257,6 +268,27 @@ export const profile = z.discriminatedUnion('kind', [
     })
     .refine((t) => increasing(t.batch) && increasing(t.context), { error: 'batch and context in increasing order', path: ['batch'] }),
 ]);
+
+/**
+ * A profile kept in its own JSON file (what `capsim calibrate` writes), named relative to the
+ * scenario: validateScenario reads it in place of this reference, so one left here could
+ * not be read.
+ */
+const profileFile = z.strictObject({ file: z.string().min(1) }).superRefine((ref, ctx) => {
+  ctx.addIssue({ code: 'custom', path: ['file'], input: ref.file, message: 'a readable JSON profile file (capsim calibrate writes one)' });
+});
+
+/** A profile given in place, or the file that holds one. */
+const profileField = z.union([profile, profileFile]);
+
+/** Where a calibrated profile was fitted to a different replica than the fleet's (its scale would not carry over). */
+function profileMismatch(p: z.output<typeof profileField> | undefined, model: string | undefined, gpu: string | undefined, tp: number, engine: string, dtype: string): string | undefined {
+  if (!p || !('kind' in p) || p.kind !== 'roofline' || !p.fittedTo) return undefined;
+  const f = p.fittedTo;
+  if (f.model === model && f.gpu === gpu && f.tp === tp && f.engine === engine && (f.dtype === undefined || f.dtype === dtype)) return undefined;
+  const was = `${f.model}${f.dtype ? ` (${f.dtype})` : ''} on ${f.tp} × ${f.gpu} with ${f.engine}`;
+  return `a profile fitted to this replica: it was fitted to ${was}, this fleet runs ${model} (${dtype}) on ${tp} × ${gpu} with ${engine}`;
+}
 
 function increasing(xs: readonly number[]): boolean {
   return xs.every((x, i) => i === 0 || x > xs[i - 1]!);
@@ -371,7 +403,7 @@ export const fleetBackend = z
     gpuMemoryUtilization: z.number().gt(0).lte(1).optional(),
     engine: engine.optional(),
     scheduler: scheduler.optional(),
-    profile: profile.optional(),
+    profile: profileField.optional(),
     pools: pools.optional(),
     queue: queue.optional(),
     /** Replica failures: mean time between failures and to repair, and what happens to the requests a failed replica was running. */
@@ -387,6 +419,8 @@ export const fleetBackend = z
       ctx.addIssue({ code: 'custom', path: ['replicas'], input: f.replicas, message: `a starting replica count between autoscale.min (${a.min}) and autoscale.max (${a.max})` });
     }
     const llmFields = (['model', 'gpu', 'tp', 'dtype', 'kvDtype', 'gpuMemoryUtilization', 'engine', 'scheduler', 'profile', 'pools', 'failures', 'autoscale'] as const).filter((k) => f[k] !== undefined);
+    const mismatch = profileMismatch(f.profile, f.model, f.gpu, f.tp ?? 1, f.engine ?? 'vllm', f.dtype ?? 'bf16');
+    if (mismatch) ctx.addIssue({ code: 'custom', path: ['profile', 'fittedTo'], input: f.profile, message: mismatch });
     if (f.service !== undefined && llmFields.length > 0) {
       ctx.addIssue({ code: 'custom', path: [llmFields[0]!], input: f[llmFields[0]!], message: 'no LLM fields on a plain-server fleet (it has service:); give either service, or model and gpu' });
     } else if (f.service === undefined) {
@@ -409,7 +443,7 @@ export const fleetBackend = z
         gpuMemoryUtilization: f.gpuMemoryUtilization ?? 0.9,
         engine: f.engine ?? 'vllm',
         scheduler: resolveScheduler(f.engine ?? 'vllm', f.gpu!, f.scheduler),
-        ...(f.profile !== undefined ? { profile: f.profile } : {}),
+        ...(f.profile !== undefined && 'kind' in f.profile ? { profile: f.profile } : {}),
       },
       pools: f.pools ?? { provider: 'aws' as const },
       ...(f.failures !== undefined ? { failures: f.failures } : {}),
@@ -504,7 +538,7 @@ export const managedBackend = z
     gpuMemoryUtilization: z.number().gt(0).lte(1).default(0.9),
     engine: engine.default('vllm'),
     scheduler: scheduler.optional(),
-    profile: profile.optional(),
+    profile: profileField.optional(),
     /** Raw GPU price to apply the premium to: the catalog's on-demand price for this provider. */
     provider: z.enum(GPU_PROVIDERS).default('aws'),
     premium: z.number().min(0).default(0.3),
@@ -514,6 +548,10 @@ export const managedBackend = z
     idleTimeout: positiveDuration.default(900),
     coldStart: duration.default(120),
     queue: queue.optional(),
+  })
+  .superRefine((m, ctx) => {
+    const mismatch = profileMismatch(m.profile, m.model, m.gpu, m.tp, m.engine, m.dtype);
+    if (mismatch) ctx.addIssue({ code: 'custom', path: ['profile', 'fittedTo'], input: m.profile, message: mismatch });
   })
   .transform((m) => ({
     kind: m.kind,
@@ -529,7 +567,7 @@ export const managedBackend = z
       gpuMemoryUtilization: m.gpuMemoryUtilization,
       engine: m.engine,
       scheduler: resolveScheduler(m.engine, m.gpu, m.scheduler),
-      ...(m.profile !== undefined ? { profile: m.profile } : {}),
+      ...(m.profile !== undefined && 'kind' in m.profile ? { profile: m.profile } : {}),
     },
     billing: {
       provider: m.provider,

@@ -2,7 +2,7 @@
  * From a scenario's LLM fleet description to the parts a replica runs on: catalog rows,
  * memory, and the step-time model (roofline, or the measured profile when one is given).
  */
-import { findGpu, findModel } from '../catalog/index.js';
+import { findGpu, findModel, type EngineId } from '../catalog/index.js';
 import type { LlmPerf, StepProfile } from '../scenario/index.js';
 import { replicaMemory, type ReplicaConfig, type ReplicaMemory } from './memory.js';
 import { LinearProfile, TableProfile } from './profiles.js';
@@ -23,12 +23,14 @@ export function replicaConfig(perf: LlmPerf): ReplicaConfig {
   return { model, gpu, tp: perf.tp, dtype: perf.dtype, kvDtype: perf.kvDtype, gpuMemoryUtilization: perf.gpuMemoryUtilization };
 }
 
-export function stepTimeFromProfile(profile: StepProfile): StepTimeModel {
+export function stepTimeFromProfile(profile: StepProfile, config: ReplicaConfig, engine: EngineId): StepTimeModel {
   switch (profile.kind) {
     case 'linear':
       return new LinearProfile(profile.a, profile.b, profile.c);
     case 'table':
       return new TableProfile(profile);
+    case 'roofline':
+      return new RooflineStepTime(config, engine, profile.scale);
   }
 }
 
@@ -37,6 +39,6 @@ export function setupReplica(perf: LlmPerf): ReplicaSetup {
   return {
     config,
     memory: replicaMemory(config),
-    stepTime: perf.profile ? stepTimeFromProfile(perf.profile) : new RooflineStepTime(config, perf.engine),
+    stepTime: perf.profile ? stepTimeFromProfile(perf.profile, config, perf.engine) : new RooflineStepTime(config, perf.engine),
   };
 }

@@ -3,7 +3,7 @@
  * - `offline`: every request waits at time zero (MLPerf "Offline", `trtllm-bench`, how
  *   `capsim perf` finds a replica's saturation throughput);
  * - `poisson`: requests arrive at a fixed mean rate (`vllm bench serve --request-rate`,
- *   MLPerf "Server");
+ *   MLPerf "Server"); `constant`: at a fixed interval (GuideLLM's constant rate);
  * - `closed`: a fixed number of clients, each sending its next request when the previous one
  *   finishes (AIPerf/GuideLLM concurrency, `--max-concurrency`).
  * Requests are taken in the order given. Returns per-request latencies and the throughput.
@@ -22,6 +22,7 @@ export interface OfflineRequest {
 export type LoadPattern =
   | { readonly kind: 'offline' }
   | { readonly kind: 'poisson'; readonly rate: number; readonly rng: Rng }
+  | { readonly kind: 'constant'; readonly rate: number }
   /** `turnaround`: seconds from one request's end to the client's next arriving (the response's way back, the next request's way in and its tokenizing); exponential with this mean, drawn from `rng`. */
   | { readonly kind: 'closed'; readonly concurrency: number; readonly turnaround?: { readonly meanS: number; readonly rng: Rng } };
 
@@ -103,7 +104,7 @@ export function runLoad(stepTime: StepTimeModel, kvBlocks: number, limits: Sched
   } else {
     let t = 0;
     for (let i = 0; i < n; i++) {
-      if (i > 0) t += -Math.log(1 - load.rng()) / load.rate;
+      if (i > 0) t = load.kind === 'constant' ? i / load.rate : t - Math.log(1 - load.rng()) / load.rate;
       if (i === 0) send(0, 0);
       else sim.schedule(t, arriveKind, i);
     }

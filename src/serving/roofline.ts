@@ -24,6 +24,15 @@ import { sumLinearOverSpan, type StepBreakdown, type StepTimeModel } from './ste
 /** Bytes of activations per hidden element sent in an all-reduce. */
 const ACTIVATION_BYTES = 2;
 
+/**
+ * A measured correction of the roofline (what `capsim calibrate` fits): memory traffic and
+ * compute take these multiples of the time the constants give. 1 and 1 is the roofline.
+ */
+export interface RooflineScale {
+  readonly memory: number;
+  readonly compute: number;
+}
+
 export class RooflineStepTime implements StepTimeModel {
   readonly description: string;
   private readonly costs: EngineCosts;
@@ -44,19 +53,20 @@ export class RooflineStepTime implements StepTimeModel {
   private readonly commPerToken: number;
   private readonly commFixed: number;
 
-  constructor(config: ReplicaConfig, engine: EngineId = 'vllm') {
+  constructor(config: ReplicaConfig, engine: EngineId = 'vllm', scale: RooflineScale = { memory: 1, compute: 1 }) {
     const { model, gpu, tp, dtype, kvDtype } = config;
     this.costs = ENGINE_COSTS[engine];
     this.hostFactor = this.costs.hostBound ? (GPU_EFFICIENCY[gpu.id]?.hostSlowdown ?? 1) : 1;
-    this.description = `roofline: ${model.id} ${dtype} (KV ${kvDtype}) on ${tp} × ${gpu.id}, ${engine}`;
+    const scaled = scale.memory !== 1 || scale.compute !== 1 ? `, calibrated: memory × ${scale.memory}, compute × ${scale.compute}` : '';
+    this.description = `roofline: ${model.id} ${dtype} (KV ${kvDtype}) on ${tp} × ${gpu.id}, ${engine}${scaled}`;
     this.flopsPerToken = 2 * model.activeParams;
     this.attnFlopsPerContext = 4 * model.layers * model.heads * model.headDim;
     this.kvBytes = kvBytesPerToken(model, kvDtype, tp);
-    this.peakFlops = tp * peakTflops(gpu, dtype) * 1e12 * (SUSTAINED_TENSOR[gpu.id] ?? 1);
+    this.peakFlops = (tp * peakTflops(gpu, dtype) * 1e12 * (SUSTAINED_TENSOR[gpu.id] ?? 1)) / scale.compute;
     const weightOnly = dtype !== 'bf16' && !usesFp8TensorCores(gpu, dtype);
     this.effCompute = usesFp8TensorCores(gpu, dtype) ? this.costs.compute.fp8 : this.costs.compute.bf16 * (weightOnly ? WEIGHT_ONLY_COMPUTE : 1);
     const weightsEfficiency = GPU_EFFICIENCY[gpu.id]?.weights ?? 0.8;
-    this.bandwidth = tp * gpu.bwTBps * 1e12 * weightsEfficiency;
+    this.bandwidth = (tp * gpu.bwTBps * 1e12 * weightsEfficiency) / scale.memory;
     this.expertBandwidth = this.bandwidth * EXPERT_READ_EFFICIENCY;
     this.kvBandwidth = this.bandwidth * this.costs.kvEfficiency;
     const bytesPerWeight = BYTES_PER_WEIGHT[dtype];

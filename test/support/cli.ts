@@ -21,9 +21,13 @@ export async function capsim(...argv: string[]): Promise<CliResult> {
   return { code, stdout, stderr };
 }
 
-/** Writes `text` to a fresh temporary file and returns its path. */
-export function tempFile(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'capsim-test-'));
+/** A fresh temporary folder. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'capsim-test-'));
+}
+
+/** Writes `text` to a file in a fresh temporary folder (or in `dir`) and returns its path. */
+export function tempFile(name: string, text: string, dir: string = tempDir()): string {
   const path = join(dir, name);
   writeFileSync(path, text);
   return path;
