@@ -79,6 +79,11 @@ export class LlmReplica {
   private usedBlocks = 0;
 
   private state = IDLE;
+  // The mixed step being planned (planMixedStep): token budget left, prompt tokens taken, attention and KV read so far.
+  private budget = 0;
+  private chunkTokens = 0;
+  private stepAttention = 0;
+  private stepKvRead = 0;
   private wakeGen = 0;
   private phaseStart = 0;
   private spanSteps = 0;
@@ -409,78 +414,95 @@ export class LlmReplica {
   private planMixedStep(now: number): boolean {
     const t = this.table;
     const limits = this.opts.limits;
+    // Nothing waits and nothing is half-prefilled: a decode span, which the caller plans.
+    if (this.frontId() === undefined && !this.anyPrefilling()) return false;
     // Decoding sequences first; make room for their next token's KV, preempting if needed.
-    for (;;) {
-      let need = 0;
-      for (let i = 0; i < this.nRunning; i++) {
-        const id = this.running[i]!;
-        if (t.prefillDone[id] === t.prefillTarget[id]) need += this.held(id, t.kvTokens[id]! + 1) - this.held(id, t.kvTokens[id]!);
-      }
-      if (this.usedBlocks + need <= this.opts.kvBlocks || this.nRunning <= 1) break;
-      this.preemptNewest(now);
-    }
     let decoding = 0;
-    let attention = 0;
-    let kvRead = 0;
     let decodeBlocks = 0;
     let hasPrefill = false;
-    for (let i = 0; i < this.nRunning; i++) {
-      const id = this.running[i]!;
-      if (t.prefillDone[id] === t.prefillTarget[id]) {
-        decoding++;
-        attention += t.kvTokens[id]! + 1;
-        kvRead += t.kvTokens[id]! + 1;
-        decodeBlocks += this.held(id, t.kvTokens[id]! + 1) - this.held(id, t.kvTokens[id]!);
-      } else hasPrefill = true;
+    for (;;) {
+      decoding = 0;
+      decodeBlocks = 0;
+      hasPrefill = false;
+      this.stepAttention = 0;
+      this.stepKvRead = 0;
+      for (let i = 0; i < this.nRunning; i++) {
+        const id = this.running[i]!;
+        if (t.prefillDone[id] === t.prefillTarget[id]) {
+          const kv = t.kvTokens[id]!;
+          decoding++;
+          this.stepAttention += kv + 1;
+          this.stepKvRead += kv + 1;
+          decodeBlocks += this.held(id, kv + 1) - this.held(id, kv);
+        } else hasPrefill = true;
+      }
+      if (this.usedBlocks + decodeBlocks <= this.opts.kvBlocks || this.nRunning <= 1) break;
+      this.preemptNewest(now);
     }
     // Decoding sequences grow by one token in this step: their blocks are held first.
     this.usedBlocks += decodeBlocks;
-    let budget = limits.maxNumBatchedTokens - decoding;
-    let chunkTokens = 0;
-    const whole = limits.prefill === 'whole';
-    // How much of a prompt this step takes: as much as the budget allows; or (whole) all of
-    // it if it fits the budget, else none. A prompt longer than any step's budget is chunked
-    // even so (TensorRT-LLM refuses it without chunking), and a begun one is continued.
-    const take = (rest: number, done: number): number => {
-      if (!whole || done > 0 || rest > limits.maxNumBatchedTokens) return Math.min(rest, budget);
-      return rest <= budget ? rest : 0;
-    };
-    const assign = (i: number, id: ReqId): boolean => {
-      const done = t.prefillDone[id]!;
-      const q = take(t.prefillTarget[id]! - done, done);
-      if (q <= 0) return false;
-      const need = this.held(id, t.kvTokens[id]! + q) - this.held(id, t.kvTokens[id]!);
-      if (this.usedBlocks + need > this.opts.kvBlocks) return false;
-      this.usedBlocks += need;
-      this.chunk[i] = q;
-      budget -= q;
-      chunkTokens += q;
-      attention += q * done + (q * (q + 1)) / 2;
-      kvRead += done + q;
-      return true;
-    };
+    this.budget = limits.maxNumBatchedTokens - decoding;
+    this.chunkTokens = 0;
     if (hasPrefill) {
-      for (let i = 0; i < this.nRunning && budget > 0; i++) {
+      for (let i = 0; i < this.nRunning && this.budget > 0; i++) {
         const id = this.running[i]!;
-        if (t.prefillDone[id] !== t.prefillTarget[id] && !assign(i, id)) break;
+        if (t.prefillDone[id] !== t.prefillTarget[id] && !this.assignChunk(i, id)) break;
       }
     }
-    while (budget > 0 && this.nRunning < limits.maxNumSeqs) {
+    while (this.budget > 0 && this.nRunning < limits.maxNumSeqs) {
       const id = this.frontId();
       if (id === undefined) break;
-      const q = take(t.prefillTarget[id]!, 0);
+      const q = this.chunkOf(t.prefillTarget[id]!, 0);
       if (q <= 0 || this.usedBlocks + this.held(id, q) > this.opts.kvBlocks) break;
       this.admitFront(now);
-      assign(this.nRunning - 1, id);
+      this.assignChunk(this.nRunning - 1, id);
     }
-    if (chunkTokens === 0) {
+    if (this.chunkTokens === 0) {
       this.usedBlocks -= decodeBlocks;
       if (!hasPrefill) return false;
       // A half-prefilled request cannot get the KV blocks for its next chunk: make room.
       this.preemptNewest(now);
       return this.planMixedStep(now);
     }
-    this.startStep(now, decoding + chunkTokens, attention, kvRead, chunkTokens);
+    this.startStep(now, decoding + this.chunkTokens, this.stepAttention, this.stepKvRead, this.chunkTokens);
+    return true;
+  }
+
+  private anyPrefilling(): boolean {
+    const t = this.table;
+    for (let i = 0; i < this.nRunning; i++) {
+      const id = this.running[i]!;
+      if (t.prefillDone[id] !== t.prefillTarget[id]) return true;
+    }
+    return false;
+  }
+
+  /**
+   * How much of a prompt with `rest` tokens to go this step takes: as much as the budget
+   * allows; or (whole prompts) all of it if it fits the budget, else none. A prompt longer
+   * than any step's budget is chunked even so (TensorRT-LLM refuses it without chunking),
+   * and a begun one is continued.
+   */
+  private chunkOf(rest: number, done: number): number {
+    const limits = this.opts.limits;
+    if (limits.prefill !== 'whole' || done > 0 || rest > limits.maxNumBatchedTokens) return Math.min(rest, this.budget);
+    return rest <= this.budget ? rest : 0;
+  }
+
+  /** Gives running[i] its prompt chunk of this step, if the budget and the KV blocks allow. */
+  private assignChunk(i: number, id: ReqId): boolean {
+    const t = this.table;
+    const done = t.prefillDone[id]!;
+    const q = this.chunkOf(t.prefillTarget[id]! - done, done);
+    if (q <= 0) return false;
+    const need = this.held(id, t.kvTokens[id]! + q) - this.held(id, t.kvTokens[id]!);
+    if (this.usedBlocks + need > this.opts.kvBlocks) return false;
+    this.usedBlocks += need;
+    this.chunk[i] = q;
+    this.budget -= q;
+    this.chunkTokens += q;
+    this.stepAttention += q * done + (q * (q + 1)) / 2;
+    this.stepKvRead += done + q;
     return true;
   }
 
