@@ -50,7 +50,22 @@ function length(v: unknown, what: string, file: string, min: number): number {
   return n;
 }
 
+/** Calibration replays each run a few hundred times: runs beyond this many requests are refused, not replayed for minutes. */
+export const MAX_REPLAY_REQUESTS = 20_000;
+
+function boundedRun(run: BenchmarkRun, file: string): BenchmarkRun {
+  if (run.requests.length <= MAX_REPLAY_REQUESTS) return run;
+  throw new InputError(
+    `${file}: ${run.label} has ${run.requests.length.toLocaleString('en-US')} requests; calibrate replays a run a few hundred times and takes at most ${MAX_REPLAY_REQUESTS.toLocaleString('en-US')} (benchmark fewer prompts, e.g. --num-prompts 2000).`,
+  );
+}
+
 export function readBenchmarkResults(text: string, file: string): BenchmarkResults {
+  const results = readAnyResults(text, file);
+  return { ...results, runs: results.runs.map((r) => boundedRun(r, file)) };
+}
+
+function readAnyResults(text: string, file: string): BenchmarkResults {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -104,6 +119,7 @@ function readVllm(doc: Json, file: string): BenchmarkResults {
   } else {
     const input = Math.max(1, Math.round(length(doc['total_input_tokens'], 'total_input_tokens', file, 1) / completed));
     const output = Math.max(1, Math.round(length(doc['total_output_tokens'], 'total_output_tokens', file, 1) / completed));
+    if (completed > MAX_REPLAY_REQUESTS) throw new InputError(`${file}: ${completed.toLocaleString('en-US')} completed requests; calibrate takes at most ${MAX_REPLAY_REQUESTS.toLocaleString('en-US')} per run (benchmark fewer prompts).`);
     requests = Array.from({ length: completed }, () => ({ input, output }));
     notes.push(`no per-request lengths (input_lens, output_lens): every request replayed with the mean lengths, ${input} in and ${output} out`);
   }
@@ -198,6 +214,7 @@ function readGuideLlm(benchmarks: unknown[], file: string): BenchmarkResults {
       if (prompt === undefined || output === undefined || count === undefined || count < 1) {
         throw new InputError(`${where}: no request lengths (requests.successful, or prompt_token_count, output_token_count and request_latency.successful.count).`);
       }
+      if (count > MAX_REPLAY_REQUESTS) throw new InputError(`${where}: ${Math.round(count).toLocaleString('en-US')} requests; calibrate takes at most ${MAX_REPLAY_REQUESTS.toLocaleString('en-US')} per run.`);
       requests = Array.from({ length: Math.round(count) }, () => ({ input: Math.max(1, Math.round(prompt)), output: Math.max(1, Math.round(output)) }));
       notes.push(`${where}: no per-request lengths; replayed ${Math.round(count)} requests of the mean lengths ${Math.round(prompt)} in and ${Math.round(output)} out`);
     }

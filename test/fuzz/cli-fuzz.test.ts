@@ -13,7 +13,8 @@
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { describe, expect, test } from 'vitest';
-import { capsim, SMALL_SCENARIO, tempFile } from '../support/cli.js';
+import { join } from 'node:path';
+import { capsim, SMALL_SCENARIO, tempDir, tempFile } from '../support/cli.js';
 
 const RUNS = Number(process.env['CAPSIM_FUZZ_RUNS'] ?? 0);
 /** A fixed seed keeps npm test repeatable; CAPSIM_FUZZ_SEED explores elsewhere. */
@@ -158,10 +159,49 @@ describe('fuzz: generated inputs through the CLI', () => {
     );
   }, 600_000);
 
+  test('calibrate result files: exit 0 or 2, no stack trace, never a long replay', async () => {
+    const number = fc.oneof(fc.constantFrom(0, -1, 1, 2, 1e308, -1e308, 0.5, 3, 20, 400, 25_000, 10_000_000), fc.double({ noNaN: false }), fc.constantFrom('inf', 'x', null, true, [], {}));
+    const lens = fc.array(fc.oneof(fc.nat({ max: 3000 }), number), { maxLength: 6 });
+    const vllm = fc.record(
+      {
+        completed: number,
+        request_rate: number,
+        max_concurrency: number,
+        burstiness: number,
+        total_input_tokens: number,
+        total_output_tokens: number,
+        mean_ttft_ms: number,
+        median_ttft_ms: number,
+        p99_tpot_ms: number,
+        mean_itl_ms: number,
+        input_lens: lens,
+        output_lens: lens,
+      },
+      { requiredKeys: [] },
+    );
+    const summary = fc.record({ successful: fc.record({ mean: number, median: number, count: number, percentiles: fc.record({ p99: number }, { requiredKeys: [] }) }, { requiredKeys: [] }) }, { requiredKeys: [] });
+    const strategy = fc.record({ type_: fc.constantFrom('synchronous', 'concurrent', 'throughput', 'constant', 'poisson', 'sweep', 3), rate: number, streams: number }, { requiredKeys: [] });
+    const guidellm = fc.record({
+      benchmarks: fc.array(
+        fc.record({ args: fc.record({ strategy }, { requiredKeys: [] }), metrics: fc.record({ time_to_first_token_ms: summary, inter_token_latency_ms: summary, request_latency: summary, prompt_token_count: summary, output_token_count: summary }, { requiredKeys: [] }) }, { requiredKeys: [] }),
+        { maxLength: 3 },
+      ),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(vllm, guidellm), async (doc) => {
+        const file = tempFile('result.json', JSON.stringify(doc));
+        const started = Date.now();
+        const r = await capsim('calibrate', file, '--model', 'llama-3.1-8b', '--gpu', 'h100-sxm', '--out', join(tempDir(), 'p.json'));
+        expectClean(r, started);
+      }),
+      { numRuns: runs(60), seed: SEED },
+    );
+  }, 600_000);
+
   test('command lines: exit 0 or 2, no stack trace', async () => {
     const scenario = tempFile('small.yaml', SMALL_SCENARIO.replace('horizon: 30m', 'horizon: 20s'));
     const value = fc.constantFrom('0', '1', '-1', '2', '1e308', '', 'x', '0x10', '9007199254740993', '1..3:2', '3..1:2', 'a=1', 'workload.arrivals.rate=2', 'horizon=[', '0/2', '2/2', 'plans.0.name=__proto__', 'h100-sxm', 'llama-3.1-8b', '7');
-    const flag = fc.constantFrom('--seeds', '--seed', '--set', '--workers', '--format', '--param', '--range', '--tp', '--model', '--gpu', '--shard', '--tolerance', '--plan', '--plans', '--input');
+    const flag = fc.constantFrom('--seeds', '--seed', '--set', '--workers', '--format', '--param', '--range', '--tp', '--model', '--gpu', '--shard', '--tolerance', '--plan', '--plans', '--input', '--engine', '--max-num-seqs');
     const command = fc.constantFrom(['run', scenario], ['validate', scenario], ['sweep', scenario], ['perf'], ['prices'], ['size', scenario], ['breakeven', scenario], ['schema'], ['report'], ['merge']);
     await fc.assert(
       fc.asyncProperty(command, fc.array(fc.tuple(flag, value), { maxLength: 4 }), async (cmd, flags) => {
