@@ -15,7 +15,7 @@ export interface Assumed {
 }
 import { formatDuration } from '../scenario/index.js';
 import { workloadClasses } from '../workload/index.js';
-import { money, percent, significant } from './format.js';
+import { duration, money, percent, significant } from './format.js';
 import { escapeHtml, htmlTable } from './page.js';
 
 /** A value as compact inline text: `{ process: poisson, perDay: 10,000 }`. */
@@ -35,9 +35,34 @@ function apiLatencyRows(summary: Assumed, costs: CostBook): string[][] {
       const c = costs.plans[p]?.[b];
       if (!c || c.kind !== 'api' || !c.latency) return [];
       const l = c.latency;
-      const figures = l.kind === 'scenario' ? 'the scenario’s distributions' : `time to first token ${formatDuration(l.ttftAt1kS!)} at a 1,000-token prompt, ${significant(l.outputTokensPerSecond!, 3)} tokens/s`;
+      const figures = l.kind === 'scenario' ? 'the scenario’s distributions' : `time to first token ${duration(l.ttftAt1kS!)} at a 1,000-token prompt, ${significant(l.outputTokensPerSecond!, 3)} tokens/s`;
       const kind = l.kind === 'default' ? 'DEFAULT (no measurement of this model)' : l.kind === 'measured' ? 'measured' : 'scenario';
       return [[`${plan.name} / ${backend.name ?? `${backend.kind}${b}`}`, c.model, `${kind}: ${figures}`, l.source]];
+    }),
+  );
+}
+
+/** Per LLM fleet or managed endpoint: the replica, its engine's scheduling, and where its step times come from. */
+function replicaRows(summary: Assumed): string[][] {
+  return summary.scenario.plans.flatMap((plan) =>
+    plan.backends.flatMap((backend, b) => {
+      if (backend.kind === 'api' || backend.perf.kind !== 'llm') return [];
+      const perf = backend.perf;
+      const sched = perf.scheduler;
+      const profile = perf.profile;
+      const steps = !profile
+        ? 'roofline fitted to 50 published measurements (median error 7%; src/serving/calibration.ts)'
+        : profile.kind === 'roofline'
+          ? `roofline calibrated to your measurements: memory × ${profile.scale.memory}, compute × ${profile.scale.compute}${profile.fittedTo?.file ? ` (${profile.fittedTo.file})` : ''}`
+          : `measured ${profile.kind} profile`;
+      return [
+        [
+          `${plan.name} / ${backend.name ?? `${backend.kind}${b}`}`,
+          `${perf.model} (${perf.dtype}, KV ${perf.kvDtype}) on ${perf.tp} × ${perf.gpu}`,
+          `${perf.engine}: ${sched.maxNumSeqs} sequences, ${sched.maxNumBatchedTokens} tokens a step, prompts ${sched.prefill}, KV admission ${sched.kvAdmission}`,
+          steps,
+        ],
+      ];
     }),
   );
 }
@@ -88,6 +113,10 @@ ${htmlTable(['class', 'share', 'input tokens', 'output tokens', 'SLO', 'target']
 <p><strong>Runs</strong>: ${escapeHtml(run)}</p>
 <p><strong>Prices</strong> (API catalog: ${escapeHtml(summary.prices.apiCatalog.name)}, ${escapeHtml(summary.prices.apiCatalog.asOf)}):</p>
 ${htmlTable(['plan / backend', 'model or GPU', 'price', 'source and date'], priceRows(summary, summary.prices), 'text')}
+${(() => {
+    const rows = replicaRows(summary);
+    return rows.length > 0 ? `<p><strong>Self-hosted replicas</strong> (what a replica schedules as its engine does by default, and its step times):</p>${htmlTable(['plan / backend', 'replica', 'engine and scheduler', 'step times'], rows, 'text')}` : '';
+  })()}
 ${(() => {
     const rows = apiLatencyRows(summary, summary.prices);
     return rows.length > 0 ? `<p><strong>API latency</strong> (medians; each call draws around them):</p>${htmlTable(['plan / backend', 'model', 'latency', 'source and date'], rows, 'text')}` : '';
