@@ -127,10 +127,24 @@ export const EXPERT_READ_EFFICIENCY = 0.65;
  */
 export const WEIGHT_ONLY_COMPUTE = 0.85;
 
-/** Sustained share of the datasheet tensor peak (power-capped PCIe cards clock down under load). */
-export const SUSTAINED_TENSOR: Readonly<Record<string, number>> = {
-  a10g: 0.7,
-  l4: 0.7,
-  l40s: 0.7,
-  'h100-pcie': 0.9,
+/**
+ * Sustained share of the datasheet tensor peak: power-capped PCIe cards clock down under a
+ * long GEMM load. It stacks with the engine's GEMM efficiency, so where an engine's kernels
+ * are measured to do better on a card, the card's figure is given per engine.
+ */
+export const SUSTAINED_TENSOR: Readonly<Record<string, { readonly share: number; readonly byEngine?: Partial<Record<EngineId, number>>; readonly basis: string }>> = {
+  a10g: { share: 0.7, basis: 'no measurement of its own: the L40S figure (150 W PCIe card)' },
+  l4: { share: 0.7, basis: 'no measurement of its own: the L40S figure (72 W PCIe card, same Ada generation)' },
+  l40s: {
+    share: 0.7,
+    byEngine: { 'tensorrt-llm': 1 },
+    basis:
+      "MLPerf v5.1 Llama-3.1-8B fp8 on L40S with vLLM 0.10, Offline and Server (row MS2 −0.3%): 0.7 × vLLM's 45% FP8 efficiency. TensorRT-LLM's FP8 GEMMs on L40S were measured 1.8× faster than that product (issue 14's comparison on held-out rows): 0.57 of peak, all of its 52% efficiency with no clock discount",
+  },
+  'h100-pcie': { share: 0.9, basis: 'no measurement of its own: a 350 W card against the SXM part’s 700 W' },
 };
+
+export function sustainedTensor(gpu: string, engine: EngineId): number {
+  const row = SUSTAINED_TENSOR[gpu];
+  return row ? (row.byEngine?.[engine] ?? row.share) : 1;
+}

@@ -17,7 +17,7 @@
  */
 import type { EngineId, GpuSpec, ModelSpec } from '../catalog/index.js';
 import { BYTES_PER_WEIGHT } from '../catalog/index.js';
-import { ALL_REDUCE, ENGINE_COSTS, EXPERT_READ_EFFICIENCY, GEMM_HALF_TOKENS, GPU_EFFICIENCY, SUSTAINED_TENSOR, WEIGHT_ONLY_COMPUTE, type EngineCosts } from './calibration.js';
+import { ALL_REDUCE, ENGINE_COSTS, EXPERT_READ_EFFICIENCY, GEMM_HALF_TOKENS, GPU_EFFICIENCY, sustainedTensor, WEIGHT_ONLY_COMPUTE, type EngineCosts } from './calibration.js';
 import { kvBytesPerToken, type ReplicaConfig } from './memory.js';
 import { sumLinearOverSpan, type StepBreakdown, type StepTimeModel } from './step-time.js';
 
@@ -62,7 +62,7 @@ export class RooflineStepTime implements StepTimeModel {
     this.flopsPerToken = 2 * model.activeParams;
     this.attnFlopsPerContext = 4 * model.layers * model.heads * model.headDim;
     this.kvBytes = kvBytesPerToken(model, kvDtype, tp);
-    this.peakFlops = (tp * peakTflops(gpu, dtype) * 1e12 * (SUSTAINED_TENSOR[gpu.id] ?? 1)) / scale.compute;
+    this.peakFlops = (tp * peakTflops(gpu, dtype) * 1e12 * sustainedTensor(gpu.id, engine)) / scale.compute;
     const weightOnly = dtype !== 'bf16' && !usesFp8TensorCores(gpu, dtype);
     this.effCompute = usesFp8TensorCores(gpu, dtype) ? this.costs.compute.fp8 : this.costs.compute.bf16 * (weightOnly ? WEIGHT_ONLY_COMPUTE : 1);
     const weightsEfficiency = GPU_EFFICIENCY[gpu.id]?.weights ?? 0.8;

@@ -122,3 +122,16 @@ describe('capsim perf term by term', () => {
     expect(step.breakdown(1, 1024, 1024, 0).bound).toBe('memory');
   });
 });
+
+describe('FP8 compute on L40S, per engine', () => {
+  test("TensorRT-LLM's FP8 prefill on L40S is about 1.65× vLLM's: the card's clock discount is not stacked on its kernels", () => {
+    const c = config('llama-3.1-8b', 'l40s', 'fp8', 'fp8');
+    const prefill = (engine: 'vllm' | 'tensorrt-llm') => {
+      const t = new RooflineStepTime(c, engine).breakdown(4096, (4096 * 4097) / 2, 4096, 4096);
+      expect(t.bound).toBe('compute');
+      return t.compute;
+    };
+    // (52% of the whole peak) / (45% of 70% of it)
+    expect(prefill('vllm') / prefill('tensorrt-llm')).toBeCloseTo(0.52 / (0.45 * 0.7), 6);
+  });
+});
