@@ -9,7 +9,7 @@
 import { openStream } from '../random/index.js';
 import { runLoad, RooflineStepTime, type LoadPattern, type RooflineScale, type ReplicaConfig, type SchedulerLimits } from '../serving/index.js';
 import type { EngineId } from '../catalog/index.js';
-import type { BenchmarkRun, LatencyMetric, LatencyStat, Observed } from './results.js';
+import { latencyStats, type BenchmarkRun, type LatencyMetric, type LatencyStat, type Observed } from './results.js';
 
 export interface CalibrationReplica {
   readonly config: ReplicaConfig;
@@ -41,20 +41,8 @@ export interface Calibration {
   readonly atBound: readonly ('memory' | 'compute')[];
 }
 
-/** numpy's default percentile: linear between the closest ranks. */
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const at = (p / 100) * (sorted.length - 1);
-  const lo = Math.floor(at);
-  const hi = Math.min(sorted.length - 1, lo + 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
-}
-
-function stats(values: readonly number[]): Record<LatencyStat, number> {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  const mean = sorted.reduce((s, v) => s + v, 0) / sorted.length;
-  return { mean, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
-}
+const NO_STATS: Record<LatencyStat, number> = { mean: NaN, p50: NaN, p99: NaN };
+const stats = (values: readonly number[]) => latencyStats(values) ?? NO_STATS;
 
 function loadPattern(run: BenchmarkRun): LoadPattern {
   const l = run.load;

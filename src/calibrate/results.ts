@@ -101,11 +101,72 @@ function vllmObserved(doc: Json): Observed {
   return observed;
 }
 
+/** numpy's default percentile (linear between closest ranks) of finite values. */
+function percentileOf(values: readonly number[], p: number): number | undefined {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const at = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(at);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
+}
+
+/** Mean, median and p99 (as numpy computes them) of the positive finite values, as the benchmark tools report latencies. */
+export function latencyStats(values: readonly number[]): Record<LatencyStat, number> | undefined {
+  const finiteValues = values.filter((v) => Number.isFinite(v) && v > 0);
+  if (finiteValues.length === 0) return undefined;
+  return { mean: finiteValues.reduce((a, v) => a + v, 0) / finiteValues.length, p50: percentileOf(finiteValues, 50)!, p99: percentileOf(finiteValues, 99)! };
+}
+
+/**
+ * Latency statistics computed from the per-request arrays `--save-detailed` keeps
+ * (`ttfts` in seconds, `itls` one list of gaps per request), for a file without the summary keys.
+ */
+function vllmObservedFromArrays(doc: Json, file: string): Observed {
+  const ttfts = doc['ttfts'];
+  const itls = doc['itls'];
+  if (!Array.isArray(ttfts)) return {};
+  const observed: Observed = {};
+  const t = ttfts.map((v, i) => {
+    const x = finite(v);
+    if (x === undefined || x < 0) throw new InputError(`${file}: ttfts[${i}] is ${JSON.stringify(v)}; expected seconds, 0 or more.`);
+    return x;
+  });
+  const ttft = latencyStats(t);
+  if (ttft) observed.ttft = ttft;
+  if (Array.isArray(itls) && itls.length === ttfts.length) {
+    const gaps: number[] = [];
+    const tpots: number[] = [];
+    const e2es: number[] = [];
+    itls.forEach((list, i) => {
+      if (!Array.isArray(list)) throw new InputError(`${file}: itls[${i}] is ${JSON.stringify(list)}; expected a list of seconds between tokens.`);
+      const g = list.map((v, k) => {
+        const x = finite(v);
+        if (x === undefined || x < 0) throw new InputError(`${file}: itls[${i}][${k}] is ${JSON.stringify(v)}; expected seconds, 0 or more.`);
+        return x;
+      });
+      gaps.push(...g);
+      const sum = g.reduce((a, x) => a + x, 0);
+      if (g.length > 0) tpots.push(sum / g.length);
+      if (t[i]! > 0) e2es.push(t[i]! + sum);
+    });
+    const itl = latencyStats(gaps);
+    const tpot = latencyStats(tpots);
+    const e2e = latencyStats(e2es);
+    if (itl) observed.itl = itl;
+    if (tpot) observed.tpot = tpot;
+    if (e2e) observed.e2e = e2e;
+  }
+  return observed;
+}
+
 function readVllm(doc: Json, file: string): BenchmarkResults {
   const notes: string[] = [];
   const completed = length(doc['completed'], 'completed', file, 1);
-  const observed = vllmObserved(doc);
-  if (!observed.ttft && !observed.tpot && !observed.itl) throw new InputError(`${file}: no latency figures (mean_ttft_ms, mean_tpot_ms, mean_itl_ms); expected a result saved by \`vllm bench serve --save-result\`.`);
+  const summaryKeys = vllmObserved(doc);
+  const observed = Object.keys(summaryKeys).length > 0 ? summaryKeys : vllmObservedFromArrays(doc, file);
+  if (observed !== summaryKeys) notes.push('no summary latency keys: statistics computed from the per-request ttfts and itls');
+  if (!observed.ttft && !observed.tpot && !observed.itl) throw new InputError(`${file}: no latency figures (mean_ttft_ms, mean_tpot_ms, mean_itl_ms, or per-request ttfts); expected a result saved by \`vllm bench serve --save-result\`.`);
   let requests: { input: number; output: number }[];
   const inputs = doc['input_lens'];
   const outputs = doc['output_lens'];

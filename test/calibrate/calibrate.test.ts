@@ -177,3 +177,25 @@ plans:
     }
   });
 });
+
+describe('vllm result files without the summary keys', () => {
+  test('statistics come from the per-request ttfts and itls (--save-detailed), as numpy computes them', () => {
+    const doc = {
+      completed: 3,
+      request_rate: 'inf',
+      input_lens: [100, 200, 300],
+      output_lens: [3, 3, 4],
+      ttfts: [0.1, 0.2, 0.3],
+      itls: [[0.01, 0.03], [0.02, 0.02], [0.01, 0.01, 0.04]],
+    };
+    const results = readBenchmarkResults(JSON.stringify(doc), 'detailed.json');
+    const o = results.runs[0]!.observed;
+    expect(o.ttft!.mean).toBeCloseTo(0.2, 12);
+    expect(o.ttft!.p50).toBeCloseTo(0.2, 12);
+    expect(o.ttft!.p99).toBeCloseTo(0.298, 12);
+    expect(o.tpot!.mean).toBeCloseTo((0.02 + 0.02 + 0.02) / 3, 12);
+    expect(o.itl!.mean).toBeCloseTo(0.14 / 7, 12);
+    expect(o.e2e!.mean).toBeCloseTo((0.14 + 0.24 + 0.36) / 3, 12);
+    expect(results.notes.join(' ')).toMatch(/computed from the per-request ttfts and itls/);
+  });
+});
