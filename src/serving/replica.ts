@@ -1,15 +1,21 @@
 /**
- * One self-hosted replica doing iteration-level (continuous) batching, as vLLM does.
+ * One self-hosted replica doing iteration-level (continuous) batching, as its serving
+ * engine does (catalog/engines.ts).
  *
  * Requests wait in FIFO order (requests preempted earlier go first); at each step boundary
  * the scheduler admits from the front while the batch has room (`maxNumSeqs`), the step's
  * token budget allows (`maxNumBatchedTokens`) and free KV blocks suffice (FCFS: the first
- * request that does not fit stops admission). Without chunked prefill, newly admitted
- * prompts are prefilled in a step of their own (decoding pauses, as in vLLM's default V0
- * scheduler); with it, each step decodes every running sequence and fills the rest of the
- * budget with prefill chunks. When a decode step needs a KV block that is not free, the
- * newest running request is preempted by recompute: its blocks are freed and it rejoins the
- * front of the queue to prefill its prompt and the tokens it has produced.
+ * request that does not fit stops admission). Prompts fit into steps one of three ways
+ * (`prefill`): `alone`, newly admitted prompts prefilled in a step of their own while
+ * decoding pauses (vLLM's V0 scheduler); `chunked`, each step decodes every running
+ * sequence and fills the rest of the budget with prompt chunks (vLLM V1, SGLang); `whole`,
+ * the same but a prompt is never split: one that does not fit the rest of the budget waits
+ * for the next step (TensorRT-LLM). KV admission (`kvAdmission`): `prompt`, a request holds
+ * the blocks its tokens fill, and when a decode step needs a block that is not free the
+ * newest running request is preempted by recompute (its blocks freed, it rejoins the front
+ * of the queue to prefill its prompt and the tokens it has produced); `full`, a request
+ * holds blocks for its whole prompt and output from its first chunk on, so decoding never
+ * runs out.
  *
  * Fast-forward: a batch that only decodes and does not change is one event, not one per
  * token. The replica computes in closed form (StepTimeModel.decodeSpanSeconds) when the
