@@ -143,10 +143,24 @@ export function runOffline(stepTime: StepTimeModel, kvBlocks: number, limits: Sc
 }
 
 /**
+ * Saturation rates already measured in this process, by what decides them. A pure function
+ * of its inputs, so remembering it changes nothing but time: every run of a Monte Carlo
+ * asks again for the same replica and nearly the same mean lengths.
+ */
+const saturationMemo = new Map<string, number>();
+const SATURATION_MEMO_LIMIT = 1024;
+
+/**
  * Requests per second one replica serves when saturated with requests of these lengths:
  * a full queue of them (twice the batch limit, at least 64) worked through offline.
  */
 export function saturationRate(stepTime: StepTimeModel, kvBlocks: number, limits: SchedulerLimits, input: number, output: number): number {
+  const key = `${stepTime.key}|${kvBlocks}|${limits.maxNumSeqs}|${limits.maxNumBatchedTokens}|${limits.prefill}|${limits.kvAdmission}|${input}|${output}`;
+  const known = saturationMemo.get(key);
+  if (known !== undefined) return known;
   const count = Math.max(64, 2 * limits.maxNumSeqs);
-  return runOffline(stepTime, kvBlocks, limits, Array.from({ length: count }, () => ({ input, output }))).requestsPerSecond;
+  const rate = runOffline(stepTime, kvBlocks, limits, Array.from({ length: count }, () => ({ input, output }))).requestsPerSecond;
+  if (saturationMemo.size >= SATURATION_MEMO_LIMIT) saturationMemo.clear();
+  saturationMemo.set(key, rate);
+  return rate;
 }

@@ -10,12 +10,14 @@ import { sumLinearOverSpan, type StepTimeModel } from './step-time.js';
 
 export class LinearProfile implements StepTimeModel {
   readonly description: string;
+  readonly key: string;
   constructor(
     private readonly a: number,
     private readonly b: number,
     private readonly c: number,
   ) {
     this.description = `measured linear profile: step = ${a} + ${b}·tokens + ${c}·context`;
+    this.key = `linear ${a} ${b} ${c}`;
   }
   stepSeconds(tokens: number, _attention: number, kvRead: number, _prefillTokens = 0): number {
     return this.a + this.b * tokens + this.c * kvRead;
@@ -36,8 +38,10 @@ export interface StepTable {
 
 export class TableProfile implements StepTimeModel {
   readonly description: string;
+  readonly key: string;
   constructor(private readonly table: StepTable) {
     this.description = `measured step table: ${table.batch.length} batch sizes × ${table.context.length} context lengths`;
+    this.key = `table ${JSON.stringify([table.batch, table.context, table.seconds])}`;
   }
 
   /** Row weights for a batch size: the two bracketing rows (or the edge pair, extrapolating). */

@@ -35,6 +35,7 @@ export interface RooflineScale {
 
 export class RooflineStepTime implements StepTimeModel {
   readonly description: string;
+  readonly key: string;
   private readonly costs: EngineCosts;
   /** Multiplies the engine's fixed costs: a slower host, for engines whose CPU work is between steps. */
   private readonly hostFactor: number;
@@ -59,6 +60,7 @@ export class RooflineStepTime implements StepTimeModel {
     this.hostFactor = this.costs.hostBound ? (GPU_EFFICIENCY[gpu.id]?.hostSlowdown ?? 1) : 1;
     const scaled = scale.memory !== 1 || scale.compute !== 1 ? `, calibrated: memory × ${scale.memory}, compute × ${scale.compute}` : '';
     this.description = `roofline: ${model.id} ${dtype} (KV ${kvDtype}) on ${tp} × ${gpu.id}, ${engine}${scaled}`;
+    this.key = `roofline ${model.id} ${dtype} ${kvDtype} ${tp} ${gpu.id} ${engine} ${scale.memory} ${scale.compute}`;
     this.flopsPerToken = 2 * model.activeParams;
     this.attnFlopsPerContext = 4 * model.layers * model.heads * model.headDim;
     this.kvBytes = kvBytesPerToken(model, kvDtype, tp);

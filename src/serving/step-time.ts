@@ -24,6 +24,8 @@ export interface StepTimeModel {
   decodeSpanSeconds(batch: number, context0: number, n: number): number;
   /** A short description for reports. */
   readonly description: string;
+  /** Equal for two models that give the same step times (what results may be remembered by). */
+  readonly key: string;
   /** The step's time term by term, where the model has terms (the roofline does; a measured profile does not). */
   breakdown?(tokens: number, attention: number, kvRead: number, prefillTokens: number): StepBreakdown;
 }

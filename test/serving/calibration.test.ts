@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { findGpu, findModel, type KvDtype, type WeightDtype } from '../../src/catalog/index.js';
 import { makeSampler, openStream } from '../../src/random/index.js';
-import { replicaMemory, RooflineStepTime, runOffline, type ReplicaConfig } from '../../src/serving/index.js';
+import { replicaMemory, RooflineStepTime, runOffline, saturationRate, TableProfile, type ReplicaConfig } from '../../src/serving/index.js';
 
 const config = (model: string, gpu: string, dtype: WeightDtype, kvDtype: KvDtype): ReplicaConfig => ({
   model: findModel(model)!,
@@ -133,5 +133,18 @@ describe('FP8 compute on L40S, per engine', () => {
     };
     // (52% of the whole peak) / (45% of 70% of it)
     expect(prefill('vllm') / prefill('tensorrt-llm')).toBeCloseTo(0.52 / (0.45 * 0.7), 6);
+  });
+});
+
+describe('saturation rates are remembered by what decides them', () => {
+  test('two step tables of the same shape but other times give other rates; the same one gives the same rate again', () => {
+    const limits = { maxNumSeqs: 16, maxNumBatchedTokens: 4096, prefill: 'chunked', kvAdmission: 'prompt' } as const;
+    const fast = new TableProfile({ batch: [1, 16], context: [128, 4096], seconds: [[0.01, 0.02], [0.02, 0.04]] });
+    const slow = new TableProfile({ batch: [1, 16], context: [128, 4096], seconds: [[0.02, 0.04], [0.04, 0.08]] });
+    const a = saturationRate(fast, 10_000, limits, 500, 100);
+    const b = saturationRate(slow, 10_000, limits, 500, 100);
+    expect(b).toBeCloseTo(a / 2, 6);
+    expect(saturationRate(fast, 10_000, limits, 500, 100)).toBe(a);
+    expect(saturationRate(fast, 10_000, { ...limits, maxNumSeqs: 8 }, 500, 100)).not.toBe(a);
   });
 });
