@@ -2,6 +2,7 @@
  * The readable answer of `capsim run`: one column per plan, one row per figure.
  */
 import type { CostBook } from '../cost/index.js';
+import { apiLatencyWords } from '../report/format.js';
 import type { RunSummary } from '../experiment/index.js';
 import type { FailureReason, PooledRatio } from '../metrics/index.js';
 import { formatDuration, uncertainFields, type Scenario } from '../scenario/index.js';
@@ -105,7 +106,6 @@ export const FAILURE_WORDS: Record<FailureReason, string> = {
   deadlineMissed: 'deadline missed (batch work still waiting)',
 };
 
-/** With several request classes: each class's outcomes, latency and share of the cost, one column per plan. */
 /** Which figures each API backend's latency comes from: say it plainly where it is capsim's default. */
 function latencyLines(summary: RunSummary): string {
   const lines: string[] = [];
@@ -113,10 +113,8 @@ function latencyLines(summary: RunSummary): string {
     plan.backends.forEach((backend, b) => {
       const c = summary.prices.plans[p]?.[b];
       if (c?.kind !== 'api' || !c.latency) return;
-      const l = c.latency;
       const who = plan.backends.length > 1 ? `${plan.name} / ${backend.name}` : plan.name;
-      const figures = l.kind === 'scenario' ? 'from the scenario' : `TTFT ${secs(l.ttftAt1kS!)} at 1k prompt tokens, ${num(l.outputTokensPerSecond!)} tok/s`;
-      lines.push(`  ${who} (${c.model}): ${l.kind === 'default' ? 'DEFAULT, no measurement of this model: ' : l.kind === 'measured' ? 'measured: ' : ''}${figures}`);
+      lines.push(`  ${who} (${c.model}): ${apiLatencyWords(c.latency)}`);
     }),
   );
   return lines.length > 0 ? `
@@ -134,6 +132,7 @@ function billLines(summary: RunSummary): string {
   return `\nmonthly bill by line item (730 h, mean over runs)\n${lines.join('\n')}\n`;
 }
 
+/** With several request classes: each class's outcomes, latency and share of the cost, one column per plan. */
 function classTable(summary: RunSummary, layout: TableLayout): string {
   const classes = summary.plans[0]?.classes ?? [];
   if (classes.length < 2) return '';
@@ -215,7 +214,7 @@ export function describeScenario(scenario: Scenario, costs: CostBook): string {
       let what: string;
       if (b.kind === 'api') {
         const l = c?.kind === 'api' ? c.latency : undefined;
-        const latency = !l ? '' : l.kind === 'scenario' ? '; latency from the scenario' : `; latency ${l.kind === 'default' ? 'DEFAULT (no measurement of this model)' : 'measured'}: TTFT ${secs(l.ttftAt1kS!)} at 1,000 prompt tokens, ${num(l.outputTokensPerSecond!)} tokens/s`;
+        const latency = l ? `; latency ${apiLatencyWords(l)}` : '';
         what = c?.kind === 'api' ? `API ${c.model} (${c.tier}): $${c.input} in / $${c.output} out per million tokens${latency}` : 'API';
       }
       else if (b.perf.kind === 'service') what = `${b.replicas} plain server(s)`;

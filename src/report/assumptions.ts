@@ -15,7 +15,7 @@ export interface Assumed {
 }
 import { formatDuration } from '../scenario/index.js';
 import { workloadClasses } from '../workload/index.js';
-import { duration, money, percent, significant } from './format.js';
+import { apiLatencyWords, money, percent, significant } from './format.js';
 import { escapeHtml, htmlTable } from './page.js';
 
 /** A value as compact inline text: `{ process: poisson, perDay: 10,000 }`. */
@@ -34,10 +34,7 @@ function apiLatencyRows(summary: Assumed, costs: CostBook): string[][] {
     plan.backends.flatMap((backend, b) => {
       const c = costs.plans[p]?.[b];
       if (!c || c.kind !== 'api' || !c.latency) return [];
-      const l = c.latency;
-      const figures = l.kind === 'scenario' ? 'the scenario’s distributions' : `time to first token ${duration(l.ttftAt1kS!)} at a 1,000-token prompt, ${significant(l.outputTokensPerSecond!, 3)} tokens/s`;
-      const kind = l.kind === 'default' ? 'DEFAULT (no measurement of this model)' : l.kind === 'measured' ? 'measured' : 'scenario';
-      return [[`${plan.name} / ${backend.name ?? `${backend.kind}${b}`}`, c.model, `${kind}: ${figures}`, l.source]];
+      return [[`${plan.name} / ${backend.name ?? `${backend.kind}${b}`}`, c.model, apiLatencyWords(c.latency), c.latency.source]];
     }),
   );
 }

@@ -5,6 +5,7 @@
  *
  * Pure.
  */
+import type { ApiLatencySource } from '../api/index.js';
 
 /** `x` with `digits` significant digits, in plain decimals; whole numbers with separators from 1,000. */
 export function significant(x: number, digits = 3): string {
@@ -22,6 +23,13 @@ export function money(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return '—';
   if (x < 0) return `−${money(-x, digits)}`;
   return `$${significant(x, x >= 100 ? 4 : digits)}`;
+}
+
+/** An API backend's latency in words: where its figures come from, and its medians. */
+export function apiLatencyWords(l: ApiLatencySource): string {
+  if (l.kind === 'scenario') return "the scenario's distributions";
+  const figures = `TTFT ${duration(l.ttftAt1kS!)} at 1k prompt tokens, ${significant(l.outputTokensPerSecond!, 3)} tokens/s`;
+  return l.kind === 'default' ? `DEFAULT (no measurement): ${figures}` : `measured: ${figures}`;
 }
 
 export function percent(x: number, decimals = 1): string {

@@ -73,8 +73,8 @@ plans:
     const file = tempFile('defaults.yaml', scenario);
     const r = await capsim('run', file, '--seeds', '1');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/pro \(gemini-1\.5-pro\): DEFAULT, no measurement of this model/);
-    expect(r.stdout).toMatch(/sonnet \(claude-sonnet-4-6\): measured: TTFT 740ms at 1k prompt tokens, 104 tok\/s/);
+    expect(r.stdout).toMatch(/pro \(gemini-1\.5-pro\): DEFAULT \(no measurement\): TTFT 600ms at 1k prompt tokens, 60 tokens\/s/);
+    expect(r.stdout).toMatch(/sonnet \(claude-sonnet-4-6\): measured: TTFT 740ms at 1k prompt tokens, 104 tokens\/s/);
     const json = JSON.parse((await capsim('run', file, '--seeds', '1', '--json')).stdout);
     expect(json.prices.plans[0][0].latency).toMatchObject({ kind: 'default', model: 'gemini-1.5-pro' });
     expect(json.prices.plans[1][0].latency).toMatchObject({ kind: 'measured', outputTokensPerSecond: 104 });

@@ -78,7 +78,7 @@ describe('report charts', () => {
   test("the assumptions name each replica's engine and step times, and each API model's latency with its source", () => {
     const html = renderReportHtml(summary).replace(/<[^>]+>/g, ' ');
     expect(html).toMatch(/llama-3\.1-70b \(fp8, KV fp8\) on 2 × a100-80gb\s+vllm: 256 sequences, 2048 tokens a step, prompts chunked, KV admission prompt\s+roofline fitted to 50 published measurements/);
-    expect(html).toMatch(/claude-3\.5-sonnet\s+measured: time to first token 800ms at a 1,000-token prompt, 80 tokens\/s\s+https:\/\/artificialanalysis\.ai/);
+    expect(html).toMatch(/claude-3\.5-sonnet\s+measured: TTFT 800ms at 1k prompt tokens, 80 tokens\/s\s+https:\/\/artificialanalysis\.ai/);
   });
 
   test('the page inlines the libraries and the specs, and escapes every scenario string', () => {
