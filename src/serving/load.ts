@@ -23,8 +23,7 @@ export type LoadPattern =
   | { readonly kind: 'offline' }
   | { readonly kind: 'poisson'; readonly rate: number; readonly rng: Rng }
   | { readonly kind: 'constant'; readonly rate: number }
-  /** `turnaround`: seconds from one request's end to the client's next arriving (the response's way back, the next request's way in and its tokenizing); exponential with this mean, drawn from `rng`. */
-  | { readonly kind: 'closed'; readonly concurrency: number; readonly turnaround?: { readonly meanS: number; readonly rng: Rng } };
+  | { readonly kind: 'closed'; readonly concurrency: number };
 
 export interface OfflineResult {
   readonly requests: number;
@@ -86,10 +85,7 @@ export function runLoad(stepTime: StepTimeModel, kvBlocks: number, limits: Sched
         if (output > 1) tpotS[index] = (now - table.firstToken[id]!) / (output - 1);
         table.release(id);
         // The client's next request reaches the engine after it has begun its next step.
-        if (load.kind === 'closed' && next < n) {
-          const delay = load.turnaround === undefined ? 0 : -Math.log(1 - load.turnaround.rng()) * load.turnaround.meanS;
-          sim.schedule(now + delay, arriveKind, next++);
-        }
+        if (load.kind === 'closed' && next < n) sim.schedule(now, arriveKind, next++);
       },
       onTimeout: () => {},
       onQueueChange: () => {},
