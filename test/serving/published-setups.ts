@@ -3,6 +3,7 @@
  * the replica (model, GPU, tensor parallelism, dtypes, engine), the load, and the lengths
  * assumed where the source does not give them. Shared by the test and bench/calibration.
  */
+import { latencyStats } from '../../src/calibrate/index.js';
 import { findGpu, findModel, type EngineId, type KvDtype, type WeightDtype } from '../../src/catalog/index.js';
 import { makeSampler, openStream } from '../../src/random/index.js';
 import { resolveScheduler } from '../../src/scenario/index.js';
@@ -185,10 +186,7 @@ function build(r: Replica) {
   return { stepTime: new RooflineStepTime(config, r.engine), kvBlocks: replicaMemory(config).kvBlocks, limits };
 }
 
-const median = (xs: Float64Array) => {
-  const s = Array.from(xs).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
+/** Nearest rank, as MLPerf's loadgen reads its latency percentiles. */
 const quantile = (xs: Float64Array, q: number) => {
   const s = Array.from(xs).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
@@ -208,7 +206,8 @@ export function predict(setup: RowSetup): number {
       const r = run(m.requests, { kind: 'offline' });
       if (m.metric === 'throughput') return r.outputTokensPerSecond;
       if (m.metric === 'mean-ttft') return ((r.meanTtftS * r.requests) / (r.requests + (m.refused ?? 0))) * 1000;
-      return median(r.tpotS) * 1000;
+      // The median TPOT as vLLM's benchmark computes it (numpy).
+      return latencyStats(Array.from(r.tpotS))!.p50 * 1000;
     }
     case 'closed': {
       // Steady state: the clients start together, so their first round of requests (a burst
