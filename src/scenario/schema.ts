@@ -281,13 +281,21 @@ const profileFile = z.strictObject({ file: z.string().min(1) }).superRefine((ref
 /** A profile given in place, or the file that holds one. */
 const profileField = z.union([profile, profileFile]);
 
-/** Where a calibrated profile was fitted to a different replica than the fleet's (its scale would not carry over). */
-function profileMismatch(p: z.output<typeof profileField> | undefined, model: string | undefined, gpu: string | undefined, tp: number, engine: string, dtype: string): string | undefined {
-  if (!p || !('kind' in p) || p.kind !== 'roofline' || !p.fittedTo) return undefined;
+/**
+ * A calibrated profile fitted to another replica than the one it is used on is refused: its
+ * scale would not carry over. Checked on the replica as resolved (defaults filled in).
+ */
+function checkProfileFitsReplica(
+  backend: { perf: { kind: 'service' } | { kind: 'llm'; model: string; gpu: string; tp: number; engine: string; dtype: string; profile?: z.output<typeof profile> } },
+  ctx: z.RefinementCtx,
+): void {
+  if (backend.perf.kind !== 'llm') return;
+  const { model, gpu, tp, engine, dtype, profile: p } = backend.perf;
+  if (!p || p.kind !== 'roofline' || !p.fittedTo) return;
   const f = p.fittedTo;
-  if (f.model === model && f.gpu === gpu && f.tp === tp && f.engine === engine && (f.dtype === undefined || f.dtype === dtype)) return undefined;
+  if (f.model === model && f.gpu === gpu && f.tp === tp && f.engine === engine && (f.dtype === undefined || f.dtype === dtype)) return;
   const was = `${f.model}${f.dtype ? ` (${f.dtype})` : ''} on ${f.tp} × ${f.gpu} with ${f.engine}`;
-  return `a profile fitted to this replica: it was fitted to ${was}, this fleet runs ${model} (${dtype}) on ${tp} × ${gpu} with ${engine}`;
+  ctx.addIssue({ code: 'custom', path: ['profile', 'fittedTo'], input: p, message: `a profile fitted to this replica: it was fitted to ${was}, this fleet runs ${model} (${dtype}) on ${tp} × ${gpu} with ${engine}` });
 }
 
 function increasing(xs: readonly number[]): boolean {
@@ -419,8 +427,6 @@ export const fleetBackend = z
       ctx.addIssue({ code: 'custom', path: ['replicas'], input: f.replicas, message: `a starting replica count between autoscale.min (${a.min}) and autoscale.max (${a.max})` });
     }
     const llmFields = (['model', 'gpu', 'tp', 'dtype', 'kvDtype', 'gpuMemoryUtilization', 'engine', 'scheduler', 'profile', 'pools', 'failures', 'autoscale'] as const).filter((k) => f[k] !== undefined);
-    const mismatch = profileMismatch(f.profile, f.model, f.gpu, f.tp ?? 1, f.engine ?? 'vllm', f.dtype ?? 'bf16');
-    if (mismatch) ctx.addIssue({ code: 'custom', path: ['profile', 'fittedTo'], input: f.profile, message: mismatch });
     if (f.service !== undefined && llmFields.length > 0) {
       ctx.addIssue({ code: 'custom', path: [llmFields[0]!], input: f[llmFields[0]!], message: 'no LLM fields on a plain-server fleet (it has service:); give either service, or model and gpu' });
     } else if (f.service === undefined) {
@@ -449,7 +455,8 @@ export const fleetBackend = z
       ...(f.failures !== undefined ? { failures: f.failures } : {}),
       ...(f.autoscale !== undefined ? { autoscale: f.autoscale } : {}),
     };
-  });
+  })
+  .superRefine(checkProfileFitsReplica);
 
 
 /** Per-million-token prices; any given here override the catalog's. */
@@ -549,10 +556,6 @@ export const managedBackend = z
     coldStart: duration.default(120),
     queue: queue.optional(),
   })
-  .superRefine((m, ctx) => {
-    const mismatch = profileMismatch(m.profile, m.model, m.gpu, m.tp, m.engine, m.dtype);
-    if (mismatch) ctx.addIssue({ code: 'custom', path: ['profile', 'fittedTo'], input: m.profile, message: mismatch });
-  })
   .transform((m) => ({
     kind: m.kind,
     ...(m.name !== undefined ? { name: m.name } : {}),
@@ -578,7 +581,8 @@ export const managedBackend = z
       coldStart: m.coldStart,
     },
     ...(m.queue !== undefined ? { queue: m.queue } : {}),
-  }));
+  }))
+  .superRefine(checkProfileFitsReplica);
 
 export const backend = z.discriminatedUnion('kind', [fleetBackend, apiBackend, managedBackend]);
 
