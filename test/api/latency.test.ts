@@ -9,6 +9,7 @@ import { resolveCosts } from '../../src/cost/index.js';
 import { runScenario, summarizeRuns } from '../../src/experiment/index.js';
 import { validateScenario } from '../../src/scenario/index.js';
 import { capsim, tempFile } from '../support/cli.js';
+import { within } from '../support/stats.js';
 
 function apiPlans(models: readonly string[], input: number, api: Record<string, unknown> = {}) {
   return validateScenario(
@@ -21,8 +22,6 @@ function apiPlans(models: readonly string[], input: number, api: Record<string, 
     'test',
   );
 }
-
-const within = (actual: number, expected: number, tolerance: number) => expect(Math.abs(actual / expected - 1)).toBeLessThanOrEqual(tolerance);
 
 describe('API latency per model', () => {
   test('two models differ by their measured medians: time to first token and time per output token', () => {

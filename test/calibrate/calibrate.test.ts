@@ -12,6 +12,7 @@ import { makeSampler, openStream } from '../../src/random/index.js';
 import { resolveScheduler } from '../../src/scenario/index.js';
 import { replicaMemory, type ReplicaConfig } from '../../src/serving/index.js';
 import { capsim, tempDir, tempFile } from '../support/cli.js';
+import { within } from '../support/stats.js';
 
 const config: ReplicaConfig = { model: findModel('llama-3.1-8b')!, gpu: findGpu('h100-sxm')!, tp: 1, dtype: 'fp8', kvDtype: 'fp8', gpuMemoryUtilization: 0.9 };
 const replica: CalibrationReplica = { config, engine: 'vllm', limits: resolveScheduler('vllm', 'h100-sxm', undefined), kvBlocks: replicaMemory(config).kvBlocks };
@@ -53,8 +54,6 @@ function vllmResult(run: BenchmarkRun, observed: Observed, extra: Record<string,
 /** A GuideLLM StatusDistributionSummary of successful requests. */
 const summary = (s: { mean?: number; p50?: number; p99?: number } | undefined, scale: number, count: number) =>
   s && { successful: { mean: s.mean! * scale, median: s.p50 === undefined ? undefined : s.p50 * scale, count, percentiles: { p99: s.p99 === undefined ? undefined : s.p99 * scale } } };
-
-const within = (actual: number, expected: number, tolerance: number) => expect(Math.abs(actual / expected - 1)).toBeLessThanOrEqual(tolerance);
 
 describe('capsim calibrate', () => {
   test('recovers a known profile within 2% from a vllm bench serve result that capsim generated with it', () => {

@@ -1,4 +1,6 @@
 /** Helpers for statistical assertions in tests. */
+import { expect } from 'vitest';
+
 export function meanOf(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }
@@ -16,4 +18,9 @@ export function quantileOf(xs: readonly number[], q: number): number {
 
 export function relativeError(actual: number, expected: number): number {
   return Math.abs(actual / expected - 1);
+}
+
+/** Asserts that `actual` is within `tolerance` (relative) of `expected`. */
+export function within(actual: number, expected: number, tolerance: number): void {
+  expect(relativeError(actual, expected)).toBeLessThanOrEqual(tolerance);
 }
