@@ -4,7 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { findGpu, findModel, type KvDtype, type WeightDtype } from '../../src/catalog/index.js';
-import { makeSampler, openStream } from '../../src/random/index.js';
+import { cnnDailyMailRequests } from './published-setups.js';
 import { replicaMemory, RooflineStepTime, runOffline, saturationRate, TableProfile, type ReplicaConfig } from '../../src/serving/index.js';
 
 const config = (model: string, gpu: string, dtype: WeightDtype, kvDtype: KvDtype): ReplicaConfig => ({
@@ -17,22 +17,6 @@ const config = (model: string, gpu: string, dtype: WeightDtype, kvDtype: KvDtype
 });
 
 const within20 = (actual: number, published: number) => expect(Math.abs(actual / published - 1)).toBeLessThanOrEqual(0.2);
-
-/**
- * MLPerf Inference v5.1 Llama-3.1-8B uses CNN/DailyMail summarization (13,368 samples,
- * outputs capped at 128 tokens). Lengths assumed here: prompts lognormal with mean 778 and
- * sd 350 tokens (clipped to 50..2,500), outputs uniform on 75..125 (mean 100): articles of
- * several hundred to a couple of thousand tokens with their instruction template, and
- * summaries of a few sentences that mostly stop before the cap.
- */
-function cnnDailyMailRequests(count: number) {
-  const rng = openStream(1, 'test', 'cnn-dailymail');
-  const prompt = makeSampler({ dist: 'lognormal', mean: 778, sd: 350 });
-  return Array.from({ length: count }, () => ({
-    input: Math.min(2500, Math.max(50, Math.round(prompt(rng)))),
-    output: Math.round(75 + 50 * rng()),
-  }));
-}
 
 describe('calibration against published measurements (±20%)', () => {
   const mlperf: [gpu: string, published: number][] = [
