@@ -108,6 +108,14 @@ plans:
     expect(doc.decode.map((d: { batch: number }) => d.batch)).toEqual([1, 8, 16, 32, 64, 128, 256]);
     expect(doc.decode[0]).toMatchObject({ batch: 1, context: 1024 });
     expect(doc.prefill.map((p: { tokens: number }) => p.tokens)).toEqual([128, 512, 2048, 8192]);
+    // Each step term by term, adding up to its time on the side of the roofline it names.
+    for (const row of [...doc.decode, ...doc.prefill]) {
+      const t = row.terms;
+      expect(t.total).toBeCloseTo(row.stepSeconds ?? row.seconds, 12);
+      expect(t.total).toBeCloseTo(t.fixed + t.communication + (t.bound === 'compute' ? t.compute : t.weights + t.kv), 12);
+    }
+    expect(doc.decode[0].terms.bound).toBe('memory');
+    expect(doc.prefill[3].terms.bound).toBe('compute');
     expect(doc.saturation.outputTokensPerSecond).toBeGreaterThan(1000);
   });
 
