@@ -42,7 +42,7 @@ for (let i = 0; i < 5; i++) {
 const dir = mkdtempSync(join(tmpdir(), 'capsim-azure-'));
 const file = join(dir, 'azure.json');
 writeFileSync(file, JSON.stringify(spec));
-const cli = resolve('dist', 'src', 'cli', 'main.js');
+const cli = resolve('dist', 'cli', 'main.js');
 const whole: number[] = [];
 for (let i = 0; i < 5; i++) {
   const start = process.hrtime.bigint();

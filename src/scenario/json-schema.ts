@@ -8,7 +8,7 @@
  * run, so every number in it also accepts a distribution. Checks across fields (routing
  * names, fits on a GPU) are left to `capsim validate`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { distribution, scenario } from './schema.js';
 
 type Node = Record<string, unknown>;

@@ -80,7 +80,10 @@ export function validateScenario(raw: unknown, source: string, baseDir: string =
   if (unreadable.length > 0) throw new ScenarioError(source, unreadable);
   const problems: FieldProblem[] = [];
   for (let pass = 0; pass < 3; pass++) {
-    const result = scenarioSchema.safeParse(central, { reportInput: true });
+    // jitless: zod would otherwise compile a parser for each object of the grammar, which
+    // pays only when the same schema parses many inputs (scenarioForRun does, per seed);
+    // for this one parse it is 10 ms of a command's start-up (issue 17).
+    const result = scenarioSchema.safeParse(central, { reportInput: true, jitless: true });
     if (result.success) return { ...result.data, context: { baseDir, uncertain: fields.length > 0 ? { raw: central, fields } : undefined } };
     let found = false;
     for (const issue of result.error.issues) {

@@ -6,7 +6,7 @@
  * Objects are strict: an unknown field is an error with a did-you-mean (see validate.ts).
  * Absent is not zero: optional fields stay undefined, defaulted ones say so here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Z99, type Distribution } from '../random/index.js';
 import { ENGINE_IDS, findEngine, findGpu, GPU_IDS, GPU_PROVIDERS, KV_DTYPES, MODEL_IDS, WEIGHT_DTYPES, type EngineId, type EngineScheduling } from '../catalog/index.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';

@@ -117,7 +117,7 @@ describe('bad input: a one-paragraph message, exit code 2, no stack trace', () =
 });
 
 describe('the built executable', () => {
-  const main = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+  const main = join(process.cwd(), 'dist', 'cli', 'main.js');
   test.runIf(existsSync(main))('a malformed trace row found in a worker thread is still bad input (exit 2, file and line)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'capsim-trace-'));
     writeFileSync(join(dir, 't.csv'), 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9,10,5\ngarbage\n');
@@ -240,7 +240,7 @@ describe('inputs that used to hang are refused with their reason (exit 2)', () =
 });
 
 describe('determinism with routing', () => {
-  const main = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+  const main = join(process.cwd(), 'dist', 'cli', 'main.js');
   test.runIf(existsSync(main))('the hybrid default scenario gives byte-identical --json for 1 or 2 worker threads and on a second run', () => {
     const run = (workers: string) => spawnSync(process.execPath, [main, 'run', '--json', '--seeds', '3', '--set', 'horizon=6h', '--workers', workers], { encoding: 'utf8' });
     const one = run('1');

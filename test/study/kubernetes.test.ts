@@ -12,7 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import { expect, test } from 'vitest';
 import { SMALL_SCENARIO, tempFile } from '../support/cli.js';
 
-const main = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+const main = join(process.cwd(), 'dist', 'cli', 'main.js');
 const dir = join(process.cwd(), 'deploy', 'kubernetes');
 
 interface Container {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { SMALL_SCENARIO, tempFile } from '../support/cli.js';
 
-const main = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+const main = join(process.cwd(), 'dist', 'cli', 'main.js');
 const deploy = join(process.cwd(), 'deploy', 'slurm');
 
 /** Why Slurm cannot be used here, or undefined when a node is idle. */

@@ -66,7 +66,7 @@ describe('capsim sweep', () => {
 });
 
 describe('the built executable', () => {
-  const main = join(process.cwd(), 'dist', 'src', 'cli', 'main.js');
+  const main = join(process.cwd(), 'dist', 'cli', 'main.js');
   const file = tempFile('small.yaml', SMALL_SCENARIO.replace('horizon: 30m', 'horizon: 2h'));
   const args = ['sweep', file, '--param', 'workload.arrivals.rate=2..4:5', '--seeds', '4', '--quiet'];
   const capsimBin = (...argv: string[]) => spawnSync(process.execPath, [main, ...argv], { encoding: 'utf8' });
