@@ -26,9 +26,9 @@ async function timed(threads: number): Promise<{ seconds: number; requests: numb
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   let requests = 0;
   let events = 0;
-  for (const p of runs!.plans) for (const r of p.runs) {
-    requests += r.requests.arrived;
-    events += r.events;
+  for (const p of runs!.plans) {
+    requests += p.table.values('requests.arrived').reduce((a, b) => a + b, 0);
+    events += p.table.values('events').reduce((a, b) => a + b, 0);
   }
   return { seconds, requests, events, recommended: summary.decision.recommended };
 }

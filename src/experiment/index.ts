@@ -1,13 +1,14 @@
 /**
  * experiment/ — running scenarios. `simulate-run.ts` is one (plan, seed) cell;
- * `run-scenario.ts` loops over plans and seeds; `summary.ts` turns runs into the
- * across-runs figures of `--json`; `checks.ts` warns about setups that need care.
+ * `run-scenario.ts` loops over plans and seeds, keeping each plan's runs as columns
+ * (`run-table.ts`) and its latencies pooled; `summary.ts` turns them into the across-runs figures of `--json`; `checks.ts` warns about setups that need care.
  */
 export * from './simulate-run.js';
 export * from './run-scenario.js';
 export * from './run-cell.js';
 export * from './summary.js';
 export * from './pooled-latency.js';
+export * from './run-table.js';
 export * from './export-trace.js';
 export * from './checks.js';
 export * from './version.js';

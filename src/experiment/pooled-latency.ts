@@ -2,12 +2,12 @@
  * A plan's latency histograms pooled over its runs as the runs finish, so a long Monte Carlo
  * study keeps one histogram per latency instead of one per run (they are most of what a run
  * weighs in memory). Bucket counts, counts, minima and maxima do not depend on the order runs
- * finish in; the sums do (floating point), so they are added again at the end in the runs'
- * own order, and the output stays byte-identical for any number of threads.
+ * finish in; the sums do (floating point), so they are added again at the end in seed order
+ * (from the run table), and the output stays byte-identical for any number of threads.
  */
-import { LogHistogram, type SerializedHistogram } from '../metrics/index.js';
+import { LogHistogram } from '../metrics/index.js';
 import type { PlanRunResult } from './simulate-run.js';
-import { BAND_FIELDS } from './summary.js';
+import type { RunTable } from './run-table.js';
 
 export class PooledLatencies {
   readonly queueWait = new LogHistogram();
@@ -15,12 +15,6 @@ export class PooledLatencies {
   readonly ttft = new LogHistogram();
   readonly tpot = new LogHistogram();
   readonly classes: { e2e: LogHistogram; ttft: LogHistogram }[] = [];
-
-  static of(runs: readonly PlanRunResult[]): PooledLatencies {
-    const pool = new PooledLatencies();
-    for (const r of runs) pool.add(r);
-    return pool;
-  }
 
   add(r: PlanRunResult): void {
     this.queueWait.mergeSerialized(r.latency.queueWait);
@@ -34,33 +28,18 @@ export class PooledLatencies {
     });
   }
 
-  /** Sets every sum to the runs' sums added in the order given (seed order). */
-  settleSums(runs: readonly PlanRunResult[]): void {
-    const fold = (h: LogHistogram, pick: (r: PlanRunResult) => SerializedHistogram | undefined) => {
-      h.sum = runs.reduce((s, r) => s + (pick(r)?.sum ?? 0), 0);
+  /** Sets every sum to the runs' sums added in seed order (the table's). */
+  settleSums(table: RunTable): void {
+    const fold = (h: LogHistogram, path: string) => {
+      h.sum = table.values(`${path}.sum`, 0).reduce((s, x) => s + x, 0);
     };
-    fold(this.queueWait, (r) => r.latency.queueWait);
-    fold(this.e2e, (r) => r.latency.e2e);
-    fold(this.ttft, (r) => r.latency.ttft);
-    fold(this.tpot, (r) => r.latency.tpot);
+    fold(this.queueWait, 'latency.queueWait');
+    fold(this.e2e, 'latency.e2e');
+    fold(this.ttft, 'latency.ttft');
+    fold(this.tpot, 'latency.tpot');
     this.classes.forEach((c, k) => {
-      fold(c.e2e, (r) => r.classes[k]?.latency.e2e);
-      fold(c.ttft, (r) => r.classes[k]?.latency.ttft);
+      fold(c.e2e, `classes.${k}.latency.e2e`);
+      fold(c.ttft, `classes.${k}.latency.ttft`);
     });
   }
-}
-
-/**
- * A run without its histograms' buckets (counts, sums, minima and maxima kept) and with
- * only the band's fields of its time series: what a study holds per run once its latencies
- * are pooled. (The representative run's whole series is simulated again at the end.)
- */
-export function withoutBuckets(r: PlanRunResult): PlanRunResult {
-  const strip = (h: SerializedHistogram): SerializedHistogram => ({ count: h.count, sum: h.sum, min: h.min, max: h.max, buckets: [] });
-  return {
-    ...r,
-    latency: { queueWait: strip(r.latency.queueWait), e2e: strip(r.latency.e2e), ttft: strip(r.latency.ttft), tpot: strip(r.latency.tpot) },
-    classes: r.classes.map((c) => ({ ...c, latency: { e2e: strip(c.latency.e2e), ttft: strip(c.latency.ttft) } })),
-    timeSeries: r.timeSeries ? { ...r.timeSeries, fields: Object.fromEntries(BAND_FIELDS.filter((f) => r.timeSeries!.fields[f]).map((f) => [f, r.timeSeries!.fields[f]!])) } : undefined,
-  };
 }

@@ -14,8 +14,9 @@ import { assertDeployable } from './checks.js';
 import { resolveCosts, type CostBook } from '../cost/index.js';
 import { cellTask, runCell, type CellTask } from './run-cell.js';
 import type { PlanRunResult } from './simulate-run.js';
-import { PooledLatencies, withoutBuckets } from './pooled-latency.js';
-import { representativeRun } from './summary.js';
+import { PooledLatencies } from './pooled-latency.js';
+import { RunTable } from './run-table.js';
+import type { SerializedSeries } from '../metrics/index.js';
 
 export interface RunOptions {
   /** Number of Monte Carlo runs; defaults to the scenario's `seeds`. */
@@ -33,19 +34,66 @@ export interface RunOptions {
   /** A result computed before (a resumed run): used instead of running the cell again. */
   readonly done?: (plan: string, seed: number) => PlanRunResult | undefined;
   /**
-   * Pool each run's latency histograms as it finishes and keep the run without them
-   * (`ScenarioRuns.pooled`): memory then grows by a few kilobytes a run, not a hundred.
+   * Keep each run's figures in the plan's table only, not the runs themselves: memory then
+   * grows by a few kilobytes a run (studies run this way).
    */
   readonly compact?: boolean;
+}
+
+/** The runs of one plan, in seed order. */
+export interface PlanResults {
+  readonly name: string;
+  /** Every run's figures as columns (what the summary across runs reads). */
+  readonly table: RunTable;
+  /** The latency histograms pooled over the runs. */
+  readonly pooled: PooledLatencies;
+  /** The whole time series of the representative run (`RunTable.representative`), if the runs sample one. */
+  readonly series: SerializedSeries | undefined;
+  /** Each run whole, unless the runs were `compact`. */
+  readonly runs: readonly PlanRunResult[] | undefined;
 }
 
 export interface ScenarioRuns {
   readonly scenario: Scenario;
   readonly costs: CostBook;
   readonly seeds: readonly number[];
-  readonly plans: readonly { readonly name: string; readonly runs: readonly PlanRunResult[] }[];
-  /** With `compact`: each plan's latency histograms, pooled over its runs (the runs keep counts and sums only). */
-  readonly pooled?: ReadonlyMap<string, PooledLatencies>;
+  readonly plans: readonly PlanResults[];
+}
+
+/** Gathers a plan's runs as they finish, in any order. */
+class PlanCollector {
+  readonly table: RunTable;
+  readonly pooled = new PooledLatencies();
+  private readonly runs: PlanRunResult[] | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly index: number,
+    count: number,
+    keepRuns: boolean,
+  ) {
+    this.table = new RunTable(count);
+    this.runs = keepRuns ? new Array<PlanRunResult>(count) : undefined;
+  }
+
+  add(row: number, result: PlanRunResult): void {
+    this.table.set(row, result);
+    this.pooled.add(result);
+    if (this.runs) this.runs[row] = result;
+  }
+
+  /** The plan's results, with the representative run's series from `whole` (the run again, when the runs were not kept). */
+  async results(whole: (row: number) => PlanRunResult | Promise<PlanRunResult>): Promise<PlanResults> {
+    const row = this.table.representative();
+    const series = row === undefined ? undefined : (this.runs?.[row] ?? (await whole(row))).timeSeries;
+    return { name: this.name, table: this.table, pooled: this.pooled, series, runs: this.runs };
+  }
+
+  /** Like `results`, for runs that were kept. */
+  resultsNow(): PlanResults {
+    const row = this.table.representative();
+    return { name: this.name, table: this.table, pooled: this.pooled, series: row === undefined ? undefined : this.runs![row]!.timeSeries, runs: this.runs };
+  }
 }
 
 export function seedList(scenario: Scenario, options: RunOptions): number[] {
@@ -85,6 +133,31 @@ export function workersAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER_FILE));
 }
 
+/** At most `slots` holders at a time; the others wait in the order they came. */
+class Gate {
+  private held = 0;
+  private readonly waiting: (() => void)[] = [];
+  private head = 0;
+
+  constructor(private readonly slots: number) {}
+
+  async enter(): Promise<void> {
+    if (this.held < this.slots) this.held++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  /** Gives the slot to the next in line (it stays held), or frees it. */
+  leave(): void {
+    if (this.head === this.waiting.length) {
+      this.held--;
+      return;
+    }
+    const wake = this.waiting[this.head++]!;
+    if (this.head === this.waiting.length) this.waiting.length = this.head = 0;
+    wake();
+  }
+}
+
 /** A runner on `threads` worker threads (in this thread when 1, or when running from sources). */
 export function cellRunner(threads: number): CellRunner {
   if (threads <= 1 || !workersAvailable()) {
@@ -101,9 +174,20 @@ export function cellRunner(threads: number): CellRunner {
   // tinypool is loaded with the first cell, so commands that run nothing do not pay for it.
   let pool: Promise<Tinypool> | undefined;
   const started = () => (pool ??= import('tinypool').then(({ Tinypool }) => new Tinypool({ filename: WORKER_FILE.href, minThreads: 1, maxThreads: threads })));
+  // Cells wait here, first come first served, until one of a few slots frees: the pool
+  // then holds two cells a thread (one running, one ready) instead of every cell of a
+  // study at once, and memory does not grow with the number of runs.
+  const gate = new Gate(2 * threads);
   return {
     threads,
-    run: async (task) => (await (await started()).run(task).catch(fromWorker)) as PlanRunResult,
+    run: async (task) => {
+      await gate.enter();
+      try {
+        return (await (await started()).run(task).catch(fromWorker)) as PlanRunResult;
+      } finally {
+        gate.leave();
+      }
+    },
     close: async () => {
       if (pool) await (await pool).destroy();
     },
@@ -125,21 +209,17 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   const { costs, seeds, plans } = planRuns(scenario, options);
   const total = seeds.length * plans.length;
   let done = 0;
-  return {
-    scenario,
-    costs,
-    seeds,
-    plans: plans.map((plan) => ({
-      name: plan.name,
-      runs: seeds.map((seed) => {
-        const before = options.done?.(plan.name, seed);
-        const result = before ?? runCell(cellTask(scenario, costs, plan.index, seed));
-        if (!before) options.onCell?.(plan.name, result);
-        options.onProgress?.(++done, total);
-        return result;
-      }),
-    })),
-  };
+  const collected = plans.map((plan) => new PlanCollector(plan.name, plan.index, seeds.length, true));
+  for (const plan of collected) {
+    seeds.forEach((seed, row) => {
+      const before = options.done?.(plan.name, seed);
+      const result = before ?? runCell(cellTask(scenario, costs, plan.index, seed));
+      if (!before) options.onCell?.(plan.name, result);
+      options.onProgress?.(++done, total);
+      plan.add(row, result);
+    });
+  }
+  return { scenario, costs, seeds, plans: collected.map((p) => p.resultsNow()) };
 }
 
 /** Like `runScenario`, with the cells given to `runner` (all at once: a pool keeps its threads busy). */
@@ -147,36 +227,23 @@ export async function runScenarioOn(runner: CellRunner, scenario: Scenario, opti
   const { costs, seeds, plans } = planRuns(scenario, options);
   const total = seeds.length * plans.length;
   let done = 0;
-  const pooled = new Map(plans.map((p) => [p.name, new PooledLatencies()]));
-  const results = await Promise.all(
-    plans.map(async (plan) => ({
-      name: plan.name,
-      runs: await Promise.all(
-        seeds.map(async (seed) => {
-          const before = options.done?.(plan.name, seed);
-          const result = before ?? (await runner.run(cellTask(scenario, costs, plan.index, seed)));
-          if (!before) options.onCell?.(plan.name, result);
-          options.onProgress?.(++done, total);
-          if (!options.compact) return result;
-          pooled.get(plan.name)!.add(result);
-          return withoutBuckets(result);
-        }),
-      ),
-    })),
+  const collected = plans.map((plan) => new PlanCollector(plan.name, plan.index, seeds.length, !options.compact));
+  const cell = async (plan: PlanCollector, seed: number): Promise<PlanRunResult> => options.done?.(plan.name, seed) ?? (await runner.run(cellTask(scenario, costs, plan.index, seed)));
+  await Promise.all(
+    collected.flatMap((plan) =>
+      seeds.map(async (seed, row) => {
+        const before = options.done?.(plan.name, seed);
+        const result = before ?? (await runner.run(cellTask(scenario, costs, plan.index, seed)));
+        if (!before) options.onCell?.(plan.name, result);
+        plan.add(row, result);
+        options.onProgress?.(++done, total);
+      }),
+    ),
   );
-  if (options.compact) {
-    // The representative run's whole time series was dropped with the rest: read that one
-    // cell back where it is kept, or simulate it again (a cell depends only on its inputs),
-    // and give it its series back.
-    for (const plan of results) {
-      const chosen = representativeRun(plan.runs);
-      if (!chosen) continue;
-      const index = plan.runs.indexOf(chosen);
-      const again = options.done?.(plan.name, chosen.seed) ?? (await runner.run(cellTask(scenario, costs, plans.find((p) => p.name === plan.name)!.index, chosen.seed)));
-      plan.runs[index] = { ...chosen, timeSeries: again.timeSeries };
-    }
-  }
-  return { scenario, costs, seeds, plans: results, ...(options.compact ? { pooled } : {}) };
+  // Compact runs kept no time series but the band's: the representative run's whole series
+  // comes from where the cell is kept, or from simulating it again (a cell depends only on
+  // its inputs).
+  return { scenario, costs, seeds, plans: await Promise.all(collected.map((plan) => plan.results((row) => cell(plan, seeds[row]!)))) };
 }
 
 /** Like `runScenario`, with cells spread over `threads` worker threads. */

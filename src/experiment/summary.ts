@@ -8,9 +8,8 @@ import { decide, type CostBook, type Decision } from '../cost/index.js';
 import { planKind, type PlanKind } from '../plan/index.js';
 import { scenarioForOutput } from '../scenario/index.js';
 import { workloadClasses } from '../workload/index.js';
-import type { ScenarioRuns } from './run-scenario.js';
-import type { PlanRunResult } from './simulate-run.js';
-import { PooledLatencies } from './pooled-latency.js';
+import type { PlanResults, ScenarioRuns } from './run-scenario.js';
+import { ITEM_MARK, type RunTable } from './run-table.js';
 import { capsimVersion } from './version.js';
 
 /** Latency figures pooled over all runs (seconds), and how many requests they are over. */
@@ -205,166 +204,175 @@ export interface RunSummary {
 }
 
 export function cheaperShare(runs: ScenarioRuns): Record<string, Record<string, number>> {
+  const costs = new Map(runs.plans.map((p) => [p.name, p.table.values('cost.perSuccessfulRequest')]));
   const out: Record<string, Record<string, number>> = {};
   for (const a of runs.plans) {
     const row: Record<string, number> = {};
+    const mine = costs.get(a.name)!;
     for (const b of runs.plans) {
       if (a === b) continue;
+      const theirs = costs.get(b.name)!;
       let wins = 0;
-      a.runs.forEach((r, i) => {
-        if (r.cost.perSuccessfulRequest < b.runs[i]!.cost.perSuccessfulRequest) wins++;
+      mine.forEach((cost, i) => {
+        if (cost < theirs[i]!) wins++;
       });
-      row[b.name] = a.runs.length > 0 ? wins / a.runs.length : NaN;
+      row[b.name] = mine.length > 0 ? wins / mine.length : NaN;
     }
     out[a.name] = row;
   }
   return out;
 }
 
-
-function failuresAcross<T>(runs: readonly T[], pick: (r: T) => Record<FailureReason, number>): Record<FailureReason, AcrossRuns> {
-  return Object.fromEntries(FAILURE_REASONS.map((reason) => [reason, acrossRuns(runs.map((r) => pick(r)[reason]))])) as Record<FailureReason, AcrossRuns>;
+/** Each run's `f` of two figures, in seed order. */
+function zip(a: readonly number[], b: readonly number[], f: (x: number, y: number) => number): number[] {
+  return a.map((x, i) => f(x, b[i]!));
 }
 
-export function summarizePlan(name: string, kind: PlanKind, runs: readonly PlanRunResult[], targets: readonly (number | undefined)[] = [], pooled?: PooledLatencies): PlanSummary {
-  // Latencies pooled as the runs finished (a study), or here from the runs' own histograms.
-  const pool = pooled ?? PooledLatencies.of(runs);
-  pool.settleSums(runs);
-  const over = (pick: (r: PlanRunResult) => number) => acrossRuns(runs.map(pick));
-  const replicas = runs[0]?.replicaUtilization.length ?? 0;
-  const itemUsd = (r: PlanRunResult, id: string) => r.cost.items.reduce((sum, item) => (item.id === id ? sum + item.usd : sum), 0);
-  const itemLabels: Record<string, string> = {};
-  for (const r of runs) for (const item of r.cost.items) itemLabels[item.id] ??= item.label;
+/** Numerator over denominator where the denominator is above zero, else NaN (a figure the run could not measure). */
+const ratioWhere = (num: number, den: number): number => (den > 0 ? num / den : NaN);
+
+export function summarizePlan(name: string, kind: PlanKind, results: PlanResults, targets: readonly (number | undefined)[] = []): PlanSummary {
+  const { table, pooled: pool } = results;
+  pool.settleSums(table);
+  const first = table.first;
+  const col = (path: string, missing?: number) => table.values(path, missing);
+  const over = (path: string, missing?: number) => acrossRuns(col(path, missing));
+  const failures = (prefix: string) => Object.fromEntries(FAILURE_REASONS.map((reason) => [reason, over(`${prefix}.${reason}`)])) as Record<FailureReason, AcrossRuns>;
+  const costTotal = col('cost.total');
+  const succeeded = col('requests.succeeded');
+  const itemLabels = table.itemLabels();
   const items: Record<string, AcrossRuns> = {};
   const itemsPerMonth: Record<string, number> = {};
-  for (const id of Object.keys(itemLabels).sort()) {
-    items[id] = over((r) => itemUsd(r, id));
-    itemsPerMonth[id] = acrossRuns(runs.map((r) => (itemUsd(r, id) * r.cost.perMonth) / (r.cost.total || 1))).mean;
+  const perMonth = col('cost.perMonth');
+  for (const id of table.itemIds('cost.items')) {
+    const usd = col(`cost.items${ITEM_MARK}${id}`, 0);
+    items[id] = acrossRuns(usd);
+    itemsPerMonth[id] = acrossRuns(usd.map((x, i) => (x * perMonth[i]!) / (costTotal[i]! || 1))).mean;
   }
-  const classCount = runs[0]?.classes.length ?? 0;
-  const classes = Array.from({ length: classCount }, (_, k): ClassSummary => {
-    const of = (pick: (c: PlanRunResult['classes'][number], r: PlanRunResult) => number) => acrossRuns(runs.map((r) => pick(r.classes[k]!, r)));
+  const classes = (first?.classes ?? []).map((c, k): ClassSummary => {
+    const at = `classes.${k}`;
+    const arrived = col(`${at}.arrived`);
+    const costUsd = col(`${at}.costUsd`);
     return {
-      name: runs[0]!.classes[k]!.name,
-      requests: { arrived: of((c) => c.arrived), succeeded: of((c) => c.succeeded), late: of((c) => c.late), failed: of((c) => c.failed) },
-      failedBy: failuresAcross(runs, (r) => r.classes[k]!.failedBy),
-      successRate: of((c) => (c.arrived > 0 ? c.succeeded / c.arrived : NaN)),
+      name: c.name,
+      requests: { arrived: acrossRuns(arrived), succeeded: over(`${at}.succeeded`), late: over(`${at}.late`), failed: over(`${at}.failed`) },
+      failedBy: failures(`${at}.failedBy`),
+      successRate: acrossRuns(zip(col(`${at}.succeeded`), arrived, ratioWhere)),
       target: targets[k],
       latency: { e2e: pool.classes[k]?.e2e.summary() ?? new LogHistogram().summary(), ttft: pool.classes[k]?.ttft.summary() ?? new LogHistogram().summary() },
-      costShare: of((c, r) => (r.cost.total > 0 ? c.costUsd / r.cost.total : NaN)),
-      costPerSuccessfulRequest: of((c) => (c.succeeded > 0 ? c.costUsd / c.succeeded : NaN)),
-      byBackend: Object.fromEntries(Object.keys(runs[0]!.classes[k]!.byBackend).map((name) => [name, of((c) => c.byBackend[name] ?? 0)])),
+      costShare: acrossRuns(zip(costUsd, costTotal, ratioWhere)),
+      costPerSuccessfulRequest: acrossRuns(zip(costUsd, col(`${at}.succeeded`), ratioWhere)),
+      byBackend: Object.fromEntries(Object.keys(c.byBackend).map((backend) => [backend, over(`${at}.byBackend.${backend}`, 0)])),
     };
   });
-  const backendCount = runs[0]?.backends.length ?? 0;
-  const backends = Array.from({ length: backendCount }, (_, b): BackendSummary => {
-    const of = (pick: (x: PlanRunResult['backends'][number]) => number) => acrossRuns(runs.map((r) => pick(r.backends[b]!)));
-    const first = runs[0]!.backends[b]!;
+  const backends = (first?.backends ?? []).map((x, b): BackendSummary => {
+    const at = `backends.${b}`;
+    const figure = (path: string, missing?: number) => over(`${at}.figures.${path}`, missing);
     return {
-      name: first.name,
-      kind: first.kind,
-      requests: { submitted: of((x) => x.submitted), completed: of((x) => x.completed), failed: of((x) => x.failed), inFlight: of((x) => x.inFlight) },
-      replicas: first.figures.replicas,
-      utilization: of((x) => x.figures.utilization),
-      capacityUtilization: of((x) => x.figures.capacityUtilization),
-      scaling: first.figures.scaling
-        ? {
-            scaleUps: of((x) => x.figures.scaling?.scaleUps ?? 0),
-            scaleDowns: of((x) => x.figures.scaling?.scaleDowns ?? 0),
-            stockouts: of((x) => x.figures.scaling?.stockouts ?? 0),
-            meanReplicas: of((x) => x.figures.replicas),
-          }
+      name: x.name,
+      kind: x.kind,
+      requests: { submitted: over(`${at}.submitted`), completed: over(`${at}.completed`), failed: over(`${at}.failed`), inFlight: over(`${at}.inFlight`) },
+      replicas: x.figures.replicas,
+      utilization: figure('utilization'),
+      capacityUtilization: figure('capacityUtilization'),
+      scaling: x.figures.scaling
+        ? { scaleUps: figure('scaling.scaleUps', 0), scaleDowns: figure('scaling.scaleDowns', 0), stockouts: figure('scaling.stockouts', 0), meanReplicas: figure('replicas') }
         : undefined,
-      queueLength: of((x) => x.figures.queueLength),
-      meanBatch: of((x) => x.figures.meanBatch),
-      kvOccupancy: of((x) => x.figures.kvOccupancy),
-      preemptions: of((x) => x.figures.preemptions),
-      recomputedTokens: of((x) => x.figures.recomputedTokens),
-      spotPreemptions: of((x) => x.figures.spotPreemptions),
-      replicaFailures: of((x) => x.figures.replicaFailures),
-      coldStarts: of((x) => x.figures.coldStarts),
-      api: first.figures.api
-        ? { calls: of((x) => x.figures.api?.calls ?? 0), rateLimited: of((x) => x.figures.api?.rateLimited ?? 0), errors: of((x) => x.figures.api?.errors ?? 0), retries: of((x) => x.figures.api?.retries ?? 0) }
-        : undefined,
+      queueLength: figure('queueLength'),
+      meanBatch: figure('meanBatch'),
+      kvOccupancy: figure('kvOccupancy'),
+      preemptions: figure('preemptions'),
+      recomputedTokens: figure('recomputedTokens'),
+      spotPreemptions: figure('spotPreemptions'),
+      replicaFailures: figure('replicaFailures'),
+      coldStarts: figure('coldStarts'),
+      api: x.figures.api ? { calls: figure('api.calls', 0), rateLimited: figure('api.rateLimited', 0), errors: figure('api.errors', 0), retries: figure('api.retries', 0) } : undefined,
     };
   });
+  const queueWaitCount = col('latency.queueWait.count');
+  const meanQueueWait = zip(col('latency.queueWait.sum'), queueWaitCount, ratioWhere);
+  const uncertainPaths = Object.keys(first?.uncertain ?? {});
+  const perRunCost = col('cost.perSuccessfulRequest');
+  const seeds = col('seed');
+  const successRate = col('successRate');
+  const sloAttainment = col('sloAttainment');
+  const arrived = col('requests.arrived');
+  const failed = col('requests.failed');
+  const utilization = col('utilization');
+  const capacityUtilization = col('capacityUtilization');
+  const drawn = uncertainPaths.map((path) => col(`uncertain.${path}`));
   return {
     name,
     kind,
-    runs: runs.length,
+    runs: table.count,
     requests: {
-      arrived: over((r) => r.requests.arrived),
-      succeeded: over((r) => r.requests.succeeded),
-      late: over((r) => r.requests.late),
-      failed: over((r) => r.requests.failed),
-      inFlight: over((r) => r.requests.inFlight),
+      arrived: acrossRuns(arrived),
+      succeeded: acrossRuns(succeeded),
+      late: over('requests.late'),
+      failed: acrossRuns(failed),
+      inFlight: over('requests.inFlight'),
     },
-    failedBy: failuresAcross(runs, (r) => r.requests.failedBy),
-    successRate: over((r) => r.successRate),
-    sloAttainment: over((r) => r.sloAttainment),
-    throughput: over((r) => r.throughput),
+    failedBy: failures('requests.failedBy'),
+    successRate: acrossRuns(successRate),
+    sloAttainment: acrossRuns(sloAttainment),
+    throughput: over('throughput'),
     cost: {
-      total: over((r) => r.cost.total),
-      perSuccessfulRequest: over((r) => (r.requests.succeeded > 0 ? r.cost.perSuccessfulRequest : NaN)),
-      pooledPerSuccessfulRequest: pooledRatio(runs.map((r) => r.cost.total), runs.map((r) => r.requests.succeeded)),
-      runsWithoutSuccess: runs.filter((r) => r.requests.succeeded === 0).length,
-      perMonth: over((r) => r.cost.perMonth),
-      perMillionOutputTokens: over((r) => r.cost.perMillionOutputTokens),
-      paidUtilization: over((r) => r.cost.paidUtilization),
+      total: acrossRuns(costTotal),
+      perSuccessfulRequest: acrossRuns(zip(perRunCost, succeeded, (cost, n) => (n > 0 ? cost : NaN))),
+      pooledPerSuccessfulRequest: pooledRatio(costTotal, succeeded),
+      runsWithoutSuccess: succeeded.filter((n) => n === 0).length,
+      perMonth: acrossRuns(perMonth),
+      perMillionOutputTokens: over('cost.perMillionOutputTokens'),
+      paidUtilization: over('cost.paidUtilization'),
       items,
       itemsPerMonth,
       itemLabels,
-      commitmentOwed: over((r) => r.commitmentOwed),
+      commitmentOwed: over('commitmentOwed'),
     },
-    months: monthsSummary(runs),
+    months: monthsSummary(table),
     classes,
     backends,
-    routing: routingSummary(runs),
-    timeSeries: timeSeriesSummary(runs),
-    perRun: runs.map((r) => ({
-      seed: r.seed,
-      costPerSuccessfulRequest: finiteOrNull(r.cost.perSuccessfulRequest),
-      costPerMonth: r.cost.perMonth,
-      costTotal: r.cost.total,
-      successRate: finiteOrNull(r.successRate),
-      sloAttainment: finiteOrNull(r.sloAttainment),
-      arrived: r.requests.arrived,
-      succeeded: r.requests.succeeded,
-      failed: r.requests.failed,
-      utilization: finiteOrNull(r.utilization),
-      capacityUtilization: finiteOrNull(r.capacityUtilization),
-      meanQueueWait: r.latency.queueWait.count > 0 ? r.latency.queueWait.sum / r.latency.queueWait.count : null,
-      drawn: { ...r.uncertain },
+    routing: routingSummary(table),
+    timeSeries: timeSeriesSummary(results),
+    perRun: seeds.map((seed, i) => ({
+      seed,
+      costPerSuccessfulRequest: finiteOrNull(perRunCost[i]!),
+      costPerMonth: perMonth[i]!,
+      costTotal: costTotal[i]!,
+      successRate: finiteOrNull(successRate[i]!),
+      sloAttainment: finiteOrNull(sloAttainment[i]!),
+      arrived: arrived[i]!,
+      succeeded: succeeded[i]!,
+      failed: failed[i]!,
+      utilization: finiteOrNull(utilization[i]!),
+      capacityUtilization: finiteOrNull(capacityUtilization[i]!),
+      meanQueueWait: queueWaitCount[i]! > 0 ? meanQueueWait[i]! : null,
+      drawn: Object.fromEntries(uncertainPaths.map((path, k) => [path, drawn[k]![i]!])),
     })),
-    api: {
-      calls: over((r) => r.api.calls),
-      rateLimited: over((r) => r.api.rateLimited),
-      errors: over((r) => r.api.errors),
-      retries: over((r) => r.api.retries),
-    },
-    spotPreemptions: over((r) => r.spotPreemptions),
-    replicaFailures: over((r) => r.replicaFailures),
-    coldStarts: over((r) => r.coldStarts),
-    skippedRows: over((r) => r.skippedRows),
-    uncertain: Object.fromEntries(Object.keys(runs[0]?.uncertain ?? {}).map((path) => [path, over((r) => r.uncertain[path] ?? NaN)])),
+    api: { calls: over('api.calls'), rateLimited: over('api.rateLimited'), errors: over('api.errors'), retries: over('api.retries') },
+    spotPreemptions: over('spotPreemptions'),
+    replicaFailures: over('replicaFailures'),
+    coldStarts: over('coldStarts'),
+    skippedRows: over('skippedRows'),
+    uncertain: Object.fromEntries(uncertainPaths.map((path, k) => [path, acrossRuns(drawn[k]!)])),
     latency: {
       queueWait: pool.queueWait.summary(),
       e2e: pool.e2e.summary(),
       ttft: pool.ttft.summary(),
       tpot: pool.tpot.summary(),
     },
-    meanQueueWait: over((r) => (r.latency.queueWait.count > 0 ? r.latency.queueWait.sum / r.latency.queueWait.count : NaN)),
+    meanQueueWait: acrossRuns(meanQueueWait),
     latencyQuantiles: { probabilities: CDF_PROBABILITIES, ttft: CDF_PROBABILITIES.map((p) => pool.ttft.quantile(p)), e2e: CDF_PROBABILITIES.map((p) => pool.e2e.quantile(p)) },
-    outputTokensPerSecond: over((r) => r.outputTokensPerSecond),
-    meanBatch: over((r) => r.meanBatch),
-    kvOccupancy: over((r) => r.kvOccupancy),
-    preemptions: over((r) => r.preemptions),
-    recomputedTokens: over((r) => r.recomputedTokens),
-    utilization: over((r) => r.utilization),
-    capacityUtilization: over((r) => r.capacityUtilization),
-    replicaUtilization: Array.from({ length: replicas }, (_, i) => acrossRuns(runs.map((r) => r.replicaUtilization[i]!)).mean),
-    queueLength: over((r) => r.queueLength),
-    inSystem: over((r) => r.inSystem),
+    outputTokensPerSecond: over('outputTokensPerSecond'),
+    meanBatch: over('meanBatch'),
+    kvOccupancy: over('kvOccupancy'),
+    preemptions: over('preemptions'),
+    recomputedTokens: over('recomputedTokens'),
+    utilization: acrossRuns(utilization),
+    capacityUtilization: acrossRuns(capacityUtilization),
+    replicaUtilization: (first?.replicaUtilization ?? []).map((_, i) => over(`replicaUtilization.${i}`).mean),
+    queueLength: over('queueLength'),
+    inSystem: over('inSystem'),
   };
 }
 
@@ -373,61 +381,49 @@ const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : nul
 /** Probabilities at which the report draws latency CDFs: every percent, and the tail. */
 const CDF_PROBABILITIES = [...Array.from({ length: 99 }, (_, i) => (i + 1) / 100), 0.995, 0.999];
 
-function monthsSummary(runs: readonly PlanRunResult[]): MonthSummary[] | undefined {
-  const first = runs[0]?.months;
-  if (!first) return undefined;
-  return first.map((m, k) => {
-    const of = (pick: (x: NonNullable<PlanRunResult['months']>[number]) => number) => acrossRuns(runs.map((r) => pick(r.months![k]!)));
-    const ids = [...new Set(runs.flatMap((r) => r.months![k]!.cost.items.map((i) => i.id)))].sort();
+function monthsSummary(table: RunTable): MonthSummary[] | undefined {
+  return table.first?.months?.map((m, k) => {
+    const at = `months.${k}`;
     return {
       month: m.month,
       hours: m.hours,
-      arrived: of((x) => x.arrived),
-      succeeded: of((x) => x.succeeded),
-      total: of((x) => x.cost.total),
-      perSuccessfulRequest: pooledRatio(runs.map((r) => r.months![k]!.cost.total), runs.map((r) => r.months![k]!.succeeded)),
-      items: Object.fromEntries(ids.map((id) => [id, acrossRuns(runs.map((r) => r.months![k]!.cost.items.filter((i) => i.id === id).reduce((a, i) => a + i.usd, 0))).mean])),
+      arrived: acrossRuns(table.values(`${at}.arrived`)),
+      succeeded: acrossRuns(table.values(`${at}.succeeded`)),
+      total: acrossRuns(table.values(`${at}.cost.total`)),
+      perSuccessfulRequest: pooledRatio(table.values(`${at}.cost.total`), table.values(`${at}.succeeded`)),
+      items: Object.fromEntries(table.itemIds(`${at}.cost.items`).map((id) => [id, acrossRuns(table.values(`${at}.cost.items${ITEM_MARK}${id}`, 0)).mean])),
     };
   });
 }
 
-/** The fields of a run's time series that the summary's across-runs band needs from every run. */
-export const BAND_FIELDS = ['replicas', 'costPerHour'] as const;
-
-/** The run whose time series the summary shows: the one with the median cost per successful request (ties by seed). */
-export function representativeRun(runs: readonly PlanRunResult[]): PlanRunResult | undefined {
-  const withSeries = runs.filter((r) => r.timeSeries && r.timeSeries.time.length > 0);
-  if (withSeries.length === 0) return undefined;
-  const byCost = [...withSeries].sort((a, b) => a.cost.perSuccessfulRequest - b.cost.perSuccessfulRequest || a.seed - b.seed);
-  return byCost[Math.floor((byCost.length - 1) / 2)]!;
-}
-
-function timeSeriesSummary(runs: readonly PlanRunResult[]): TimeSeriesSummary | undefined {
-  const withSeries = runs.filter((r) => r.timeSeries && r.timeSeries.time.length > 0);
-  const median = representativeRun(runs);
-  if (!median) return undefined;
-  const series = median.timeSeries!;
+function timeSeriesSummary(results: PlanResults): TimeSeriesSummary | undefined {
+  const { table, series } = results;
+  const median = table.representative();
+  if (median === undefined || !series) return undefined;
+  const points = table.values('timeSeries.points');
+  const withSeries = points.flatMap((n, row) => (n > 0 ? [row] : []));
   const band = (field: string) =>
     series.time.map((_, i) => {
-      const values = withSeries.map((r) => r.timeSeries!.fields[field]?.[i] ?? NaN).filter(Number.isFinite).sort((a, b) => a - b);
+      const column = table.values(`timeSeries.fields.${field}.${i}`);
+      const values = withSeries.map((row) => column[row]!).filter(Number.isFinite).sort((a, b) => a - b);
       const q = (p: number) => (values.length > 0 ? values[Math.min(values.length - 1, Math.floor(p * values.length))]! : NaN);
       return { p5: q(0.05), p50: q(0.5), p95: q(0.95) };
     });
-  return { seed: median.seed, interval: series.interval, time: series.time, fields: series.fields, band: { replicas: band('replicas'), costPerHour: band('costPerHour') } };
+  return { seed: table.value('seed', median), interval: series.interval, time: series.time, fields: series.fields, band: { replicas: band('replicas'), costPerHour: band('costPerHour') } };
 }
 
-function routingSummary(runs: readonly PlanRunResult[]): RoutingSummary | undefined {
-  const first = runs[0]?.routing;
+function routingSummary(table: RunTable): RoutingSummary | undefined {
+  const first = table.first?.routing;
   if (!first) return undefined;
-  const of = (pick: (r: NonNullable<PlanRunResult['routing']>) => number) => acrossRuns(runs.map((r) => pick(r.routing!)));
+  const of = (path: string) => acrossRuns(table.values(`routing.${path}`, 0));
   return {
-    byBackend: Object.fromEntries(Object.keys(first.byBackend).map((name) => [name, of((r) => r.byBackend[name] ?? 0)])),
-    byRule: first.byRule.map((_, k) => of((r) => r.byRule[k] ?? 0)),
-    overflows: of((r) => r.overflows),
-    fallbacks: of((r) => r.fallbacks),
-    escalations: of((r) => r.escalations),
-    misroutes: of((r) => r.misroutes),
-    classifierCalls: of((r) => r.classifierCalls),
+    byBackend: Object.fromEntries(Object.keys(first.byBackend).map((name) => [name, of(`byBackend.${name}`)])),
+    byRule: first.byRule.map((_, k) => of(`byRule.${k}`)),
+    overflows: of('overflows'),
+    fallbacks: of('fallbacks'),
+    escalations: of('escalations'),
+    misroutes: of('misroutes'),
+    classifierCalls: of('classifierCalls'),
   };
 }
 
@@ -440,7 +436,7 @@ export function summarizeRuns(runs: ScenarioRuns, options: SummaryOptions = {}):
   const targets = workloadClasses(runs.scenario.workload).map((c) => c.target);
   // A run may cover some of the scenario's plans (a break-even search runs two): find each by name.
   const spec = (name: string) => runs.scenario.plans.find((p) => p.name === name)!;
-  const plans = runs.plans.map((p) => summarizePlan(p.name, planKind(spec(p.name)), p.runs, targets, runs.pooled?.get(p.name)));
+  const plans = runs.plans.map((p) => summarizePlan(p.name, planKind(spec(p.name)), p, targets));
   return {
     capsim: { version: capsimVersion(), command: 'run' },
     scenario: scenarioForOutput(runs.scenario),

@@ -60,7 +60,7 @@ export class PointEvaluator {
           plans: summary.plans,
           decision: summary.decision,
           runs: Object.fromEntries(
-            runs.plans.map((p) => [p.name, { cost: p.runs.map((r) => r.cost.total), succeeded: p.runs.map((r) => r.requests.succeeded), perMonth: p.runs.map((r) => r.cost.perMonth) }]),
+            runs.plans.map((p) => [p.name, { cost: p.table.values('cost.total'), succeeded: p.table.values('requests.succeeded'), perMonth: p.table.values('cost.perMonth') }]),
           ),
         });
       });

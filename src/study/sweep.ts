@@ -4,7 +4,7 @@
  * reports, without the per-run lists and time series), so memory holds only the points in
  * progress; per-run scalars are kept for runs.csv.
  */
-import { scenarioWarnings, summarizeRuns, type PlanRunResult, type PlanSummary, type RunSummary, type ScenarioRuns } from '../experiment/index.js';
+import { scenarioWarnings, summarizeRuns, type PlanSummary, type RunSummary, type RunTable, type ScenarioRuns } from '../experiment/index.js';
 import type { Decision } from '../cost/index.js';
 import { flattenFigures, toCsv, type CsvValue } from './csv.js';
 import type { Param, Point } from './spec.js';
@@ -42,24 +42,25 @@ export function pointFigures(plan: PlanSummary): PointPlanFigures {
   return figures;
 }
 
-/** The per-run figures a runs.csv row holds. */
-export function runScalars(r: PlanRunResult): RunScalars {
+/** The per-run figures a runs.csv row holds: row `row` (in seed order) of a plan's runs. */
+export function runScalars(table: RunTable, row: number): RunScalars {
+  const at = (path: string) => table.value(path, row);
   return {
-    seed: r.seed,
-    arrived: r.requests.arrived,
-    succeeded: r.requests.succeeded,
-    late: r.requests.late,
-    failed: r.requests.failed,
-    inFlight: r.requests.inFlight,
-    successRate: r.successRate,
-    sloAttainment: r.sloAttainment,
-    costTotal: r.cost.total,
-    costPerSuccessfulRequest: r.cost.perSuccessfulRequest,
-    costPerMonth: r.cost.perMonth,
-    utilization: r.utilization,
-    capacityUtilization: r.capacityUtilization,
-    throughput: r.throughput,
-    ...Object.fromEntries(Object.entries(r.uncertain).map(([path, v]) => [`drawn.${path}`, v])),
+    seed: at('seed'),
+    arrived: at('requests.arrived'),
+    succeeded: at('requests.succeeded'),
+    late: at('requests.late'),
+    failed: at('requests.failed'),
+    inFlight: at('requests.inFlight'),
+    successRate: at('successRate'),
+    sloAttainment: at('sloAttainment'),
+    costTotal: at('cost.total'),
+    costPerSuccessfulRequest: at('cost.perSuccessfulRequest'),
+    costPerMonth: at('cost.perMonth'),
+    utilization: at('utilization'),
+    capacityUtilization: at('capacityUtilization'),
+    throughput: at('throughput'),
+    ...Object.fromEntries(Object.keys(table.first?.uncertain ?? {}).map((path) => [`drawn.${path}`, at(`uncertain.${path}`)])),
   };
 }
 
@@ -78,7 +79,7 @@ export async function runSweep(study: Study, points: readonly Point[], options: 
   const rows: SweepRunRow[][] = new Array(points.length);
   await runPoints(study, points, options, (index, runs) => {
     results[index] = sweepPoint(points[index]!, runs);
-    rows[index] = runs.plans.flatMap((p) => p.runs.map((r) => ({ values: pointRecord(points[index]!), plan: p.name, result: runScalars(r) })));
+    rows[index] = runs.plans.flatMap((p) => Array.from({ length: p.table.count }, (_, row) => ({ values: pointRecord(points[index]!), plan: p.name, result: runScalars(p.table, row) })));
   });
   return {
     summary: {

@@ -142,14 +142,15 @@ describe('the friction rule', () => {
 describe('paired comparison across runs', () => {
   test('cheaperShare counts the runs in which one plan cost less than another', async () => {
     const { cheaperShare } = await import('../../src/experiment/index.js');
-    const run = (usd: number) => ({ cost: { perSuccessfulRequest: usd } }) as never;
+    // Only the runs' costs per successful request matter: a table that has just that column.
+    const runs = (...usd: number[]) => ({ values: (path: string) => (path === 'cost.perSuccessfulRequest' ? usd : []) }) as never;
     const share = cheaperShare({
       scenario: {} as never,
       costs: {} as never,
       seeds: [1, 2, 3, 4],
       plans: [
-        { name: 'a', runs: [run(1), run(2), run(3), run(4)] },
-        { name: 'b', runs: [run(2), run(1), run(4), run(5)] },
+        { name: 'a', table: runs(1, 2, 3, 4), pooled: {} as never, series: undefined, runs: undefined },
+        { name: 'b', table: runs(2, 1, 4, 5), pooled: {} as never, series: undefined, runs: undefined },
       ],
     });
     expect(share).toEqual({ a: { b: 0.75 }, b: { a: 0.25 } });
@@ -181,7 +182,7 @@ describe('cost per successful request across runs is a ratio of totals', () => {
     const runs = runScenario(scenario);
     const summary = summarizeRuns(runs);
     const plan = summary.plans[0]!;
-    const results = runs.plans[0]!.runs;
+    const results = runs.plans[0]!.runs!;
     const total = results.reduce((a, r) => a + r.cost.total, 0);
     const successes = results.reduce((a, r) => a + r.requests.succeeded, 0);
     expect(plan.cost.runsWithoutSuccess).toBe(results.filter((r) => r.requests.succeeded === 0).length);
