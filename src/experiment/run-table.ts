@@ -21,15 +21,33 @@ export const BAND_FIELDS = ['replicas', 'costPerHour'] as const;
 /** Marks a bill line item's id in a column name: `cost.items#<id>`. */
 export const ITEM_MARK = '#';
 
+/**
+ * One field's values by row: a single value while every run so far had the same one (about
+ * half the fields of a plan never change from run to run: failure reasons that never
+ * happen, a fixed fleet's size), one number a row once they differ.
+ */
+class Column {
+  data: Float64Array | undefined;
+  constructor(
+    public constant: number,
+    /** The last row that had this field. */
+    public lastRow: number,
+  ) {}
+}
+
 export class RunTable {
-  private readonly columns = new Map<string, Float64Array>();
+  private readonly columns = new Map<string, Column>();
   /** Each line item's label, and where it was first seen (the row, its place in that run's bill). */
   private readonly labels = new Map<string, { row: number; place: number; label: string }>();
+  /** 1 for each row that is in. */
+  private readonly rows: Uint8Array;
   private filled = 0;
   private firstRun: PlanRunResult | undefined;
 
   /** `count` runs, in seed order: row i is the run of the i-th seed. */
-  constructor(readonly count: number) {}
+  constructor(readonly count: number) {
+    this.rows = new Uint8Array(count);
+  }
 
   static of(runs: readonly PlanRunResult[]): RunTable {
     const table = new RunTable(runs.length);
@@ -40,17 +58,36 @@ export class RunTable {
   /** Puts run `row`'s figures in the table (each row once). */
   set(row: number, run: PlanRunResult): void {
     if (!(row >= 0 && row < this.count)) throw new RangeError(`row ${row} outside a table of ${this.count} runs`);
+    if (this.rows[row] === 1) throw new RangeError(`row ${row} is in the table already`);
     if (row === 0) this.firstRun = skeleton(run);
-    this.filled++;
     const put = (path: string, value: number) => {
-      let column = this.columns.get(path);
-      if (!column) this.columns.set(path, (column = new Float64Array(this.count).fill(NaN)));
-      column[row] = value;
+      const column = this.columns.get(path);
+      if (!column) {
+        const fresh = new Column(value, row);
+        // Rows already in had no such field: they read NaN.
+        if (this.filled > 0) (fresh.data = new Float64Array(this.count).fill(NaN))[row] = value;
+        this.columns.set(path, fresh);
+        return;
+      }
+      column.lastRow = row;
+      if (column.data) column.data[row] = value;
+      else if (!Object.is(value, column.constant)) this.spread(column)[row] = value;
     };
     flattenRun(run, put, (id, label, place) => {
       const seen = this.labels.get(id);
       if (!seen || row < seen.row || (row === seen.row && place < seen.place)) this.labels.set(id, { row, place, label });
     });
+    // A field this run lacks reads NaN here: a column of one value can no longer say so.
+    for (const column of this.columns.values()) if (column.lastRow !== row && !column.data) this.spread(column);
+    this.rows[row] = 1;
+    this.filled++;
+  }
+
+  /** Gives a column of one value a number per row: that value in the rows already in, NaN elsewhere. */
+  private spread(column: Column): Float64Array {
+    const data = new Float64Array(this.count).fill(NaN);
+    for (let i = 0; i < this.count; i++) if (this.rows[i] === 1) data[i] = column.constant;
+    return (column.data = data);
   }
 
   /** Whether every row is in. */
@@ -70,15 +107,19 @@ export class RunTable {
    */
   values(path: string, missing = NaN): number[] {
     const column = this.columns.get(path);
-    if (!column) return new Array<number>(this.count).fill(missing);
-    const out = Array.from(column);
-    if (!Number.isNaN(missing)) for (let i = 0; i < out.length; i++) if (Number.isNaN(out[i]!)) out[i] = missing;
+    const out = new Array<number>(this.count);
+    for (let i = 0; i < this.count; i++) {
+      const x = column === undefined ? NaN : column.data ? column.data[i]! : this.rows[i] === 1 ? column.constant : NaN;
+      out[i] = Number.isNaN(x) ? missing : x;
+    }
     return out;
   }
 
   /** One run's value of a field (NaN when it has none). */
   value(path: string, row: number): number {
-    return this.columns.get(path)?.[row] ?? NaN;
+    const column = this.columns.get(path);
+    if (column === undefined || !(row >= 0 && row < this.count)) return NaN;
+    return column.data ? column.data[row]! : this.rows[row] === 1 ? column.constant : NaN;
   }
 
   /**
@@ -86,8 +127,8 @@ export class RunTable {
    * with the median cost per successful request (ties by seed).
    */
   representative(): number | undefined {
-    const points = this.columns.get('timeSeries.points');
-    if (!points) return undefined;
+    if (!this.columns.has('timeSeries.points')) return undefined;
+    const points = this.values('timeSeries.points');
     const cost = this.values('cost.perSuccessfulRequest');
     const seed = this.values('seed');
     const rows: number[] = [];

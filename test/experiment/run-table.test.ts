@@ -70,5 +70,21 @@ describe('a plan\'s runs kept as columns', () => {
     expect(table.values('uncertain.workload.growth')).toEqual([0.5, NaN]);
     expect(table.values('uncertain.workload.growth', 0)).toEqual([0.5, 0]);
     expect(() => table.set(2, a!)).toThrow(RangeError);
+    expect(() => table.set(1, a!)).toThrow(/already/);
+
+    // A field every run so far had with one value, which a later run lacks.
+    const three = new RunTable(3);
+    const drew = { ...a!, uncertain: { x: 1 } };
+    three.set(0, drew);
+    three.set(2, drew);
+    three.set(1, a!);
+    expect(three.values('uncertain.x')).toEqual([1, NaN, 1]);
+    expect(three.values('seed')).toEqual([a!.seed, a!.seed, a!.seed]);
+    expect(three.value('uncertain.x', 1)).toBeNaN();
+    // A value that differs only in sign (0 and -0) is kept as it was.
+    const signs = new RunTable(2);
+    signs.set(0, { ...a!, commitmentOwed: 0 });
+    signs.set(1, { ...a!, commitmentOwed: -0 });
+    expect(Object.is(signs.value('commitmentOwed', 1), -0)).toBe(true);
   });
 });
