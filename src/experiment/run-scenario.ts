@@ -115,6 +115,11 @@ function selectedPlans(scenario: Scenario, names: readonly string[] | undefined)
 /** Runs cells one after another in this thread, or on a pool of worker threads. */
 export interface CellRunner {
   readonly threads: number;
+  /**
+   * Waits, first come first served, until a cell may start (a few are in flight at a time:
+   * two a thread, one running and one ready), and gives back what frees its place.
+   */
+  admit(): Promise<() => void>;
   run(task: CellTask): Promise<PlanRunResult>;
   close(): Promise<void>;
 }
@@ -141,13 +146,17 @@ class Gate {
 
   constructor(private readonly slots: number) {}
 
-  async enter(): Promise<void> {
+  async enter(): Promise<() => void> {
     if (this.held < this.slots) this.held++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let left = false;
+    return () => {
+      if (!left) (left = true), this.leave();
+    };
   }
 
   /** Gives the slot to the next in line (it stays held), or frees it. */
-  leave(): void {
+  private leave(): void {
     if (this.head === this.waiting.length) {
       this.held--;
       return;
@@ -161,8 +170,10 @@ class Gate {
 /** A runner on `threads` worker threads (in this thread when 1, or when running from sources). */
 export function cellRunner(threads: number): CellRunner {
   if (threads <= 1 || !workersAvailable()) {
+    const gate = new Gate(1);
     return {
       threads: 1,
+      admit: () => gate.enter(),
       run: async (task) => {
         // Back to the event loop between cells, so Ctrl-C and timers are heard during a long study.
         await new Promise((resolve) => setImmediate(resolve));
@@ -174,20 +185,14 @@ export function cellRunner(threads: number): CellRunner {
   // tinypool is loaded with the first cell, so commands that run nothing do not pay for it.
   let pool: Promise<Tinypool> | undefined;
   const started = () => (pool ??= import('tinypool').then(({ Tinypool }) => new Tinypool({ filename: WORKER_FILE.href, minThreads: 1, maxThreads: threads })));
-  // Cells wait here, first come first served, until one of a few slots frees: the pool
-  // then holds two cells a thread (one running, one ready) instead of every cell of a
-  // study at once, and memory does not grow with the number of runs.
+  // The pool holds two cells a thread (one running, one ready) instead of every cell of a
+  // study at once: what waits to start is a loop, not a promise per cell, and memory does
+  // not grow with the number of runs.
   const gate = new Gate(2 * threads);
   return {
     threads,
-    run: async (task) => {
-      await gate.enter();
-      try {
-        return (await (await started()).run(task).catch(fromWorker)) as PlanRunResult;
-      } finally {
-        gate.leave();
-      }
-    },
+    admit: () => gate.enter(),
+    run: async (task) => (await (await started()).run(task).catch(fromWorker)) as PlanRunResult,
     close: async () => {
       if (pool) await (await pool).destroy();
     },
@@ -222,28 +227,56 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   return { scenario, costs, seeds, plans: collected.map((p) => p.resultsNow()) };
 }
 
-/** Like `runScenario`, with the cells given to `runner` (all at once: a pool keeps its threads busy). */
-export async function runScenarioOn(runner: CellRunner, scenario: Scenario, options: RunOptions = {}): Promise<ScenarioRuns> {
+/**
+ * Like `runScenario`, with the cells given to `runner` as it admits them, in order (plan by
+ * plan, seed by seed). `submitted` is called once every cell has been given out, so the
+ * caller can start giving out another scenario's cells and keep the threads busy.
+ */
+export async function runScenarioOn(runner: CellRunner, scenario: Scenario, options: RunOptions & { readonly submitted?: () => void } = {}): Promise<ScenarioRuns> {
   const { costs, seeds, plans } = planRuns(scenario, options);
   const total = seeds.length * plans.length;
   let done = 0;
   const collected = plans.map((plan) => new PlanCollector(plan.name, plan.index, seeds.length, !options.compact));
-  const cell = async (plan: PlanCollector, seed: number): Promise<PlanRunResult> => options.done?.(plan.name, seed) ?? (await runner.run(cellTask(scenario, costs, plan.index, seed)));
-  await Promise.all(
-    collected.flatMap((plan) =>
-      seeds.map(async (seed, row) => {
+  const running = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
+  try {
+    for (const plan of collected) {
+      for (let row = 0; row < seeds.length && !failure; row++) {
+        const seed = seeds[row]!;
         const before = options.done?.(plan.name, seed);
-        const result = before ?? (await runner.run(cellTask(scenario, costs, plan.index, seed)));
-        if (!before) options.onCell?.(plan.name, result);
-        plan.add(row, result);
-        options.onProgress?.(++done, total);
-      }),
-    ),
-  );
+        if (before) {
+          plan.add(row, before);
+          options.onProgress?.(++done, total);
+          continue;
+        }
+        const release = await runner.admit();
+        const cell = runner
+          .run(cellTask(scenario, costs, plan.index, seed))
+          .then((result) => {
+            options.onCell?.(plan.name, result);
+            plan.add(row, result);
+            options.onProgress?.(++done, total);
+          })
+          .catch((error: unknown) => {
+            failure ??= { error };
+          })
+          .finally(() => {
+            release();
+            running.delete(cell);
+          });
+        running.add(cell);
+      }
+    }
+  } finally {
+    options.submitted?.();
+  }
+  while (running.size > 0) await Promise.all(running);
+  if (failure) throw failure.error;
   // Compact runs kept no time series but the band's: the representative run's whole series
   // comes from where the cell is kept, or from simulating it again (a cell depends only on
   // its inputs).
-  return { scenario, costs, seeds, plans: await Promise.all(collected.map((plan) => plan.results((row) => cell(plan, seeds[row]!)))) };
+  const whole = async (plan: PlanCollector, seed: number): Promise<PlanRunResult> => options.done?.(plan.name, seed) ?? (await runner.run(cellTask(scenario, costs, plan.index, seed)));
+  return { scenario, costs, seeds, plans: await Promise.all(collected.map((plan) => plan.results((row) => whole(plan, seeds[row]!)))) };
 }
 
 /** Like `runScenario`, with cells spread over `threads` worker threads. */

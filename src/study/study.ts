@@ -121,7 +121,8 @@ export async function runPoints(study: Study, points: readonly Point[], options:
   const scenarios = points.map((point) => scenarioAt(study, point));
   const total = points.length * study.plans.length * study.seeds.length;
   let done = 0;
-  const runPoint = async (index: number): Promise<void> => {
+  const runPoint = async (index: number, turn?: Promise<void>, submitted?: () => void): Promise<void> => {
+    await turn;
     const point = pointRecord(points[index]!);
     const scenario = scenarios[index]!;
     const store = options.store;
@@ -133,11 +134,24 @@ export async function runPoints(study: Study, points: readonly Point[], options:
       compact: true,
       ...(store ? { done: (plan: string, seed: number) => store.get({ point, plan, seed }), onCell: (plan: string, result) => store.add({ point, plan, seed: result.seed }, result) } : {}),
       onProgress: () => options.onProgress?.(++done, total),
+      ...(submitted ? { submitted } : {}),
     });
     onPoint(index, runs);
   };
-  if (options.runner.threads > 1) await Promise.all(points.map((_, i) => runPoint(i)));
-  else for (let i = 0; i < points.length; i++) await runPoint(i);
+  if (options.runner.threads > 1) {
+    // A point gives out its cells once the point before has given out all of its own:
+    // the threads never wait at a point's end, and points finish in order, so only the
+    // points in progress are held.
+    let turn: Promise<void> = Promise.resolve();
+    await Promise.all(
+      points.map((_, i) => {
+        const mine = turn;
+        let pass!: () => void;
+        turn = new Promise<void>((resolve) => (pass = resolve));
+        return runPoint(i, mine, pass);
+      }),
+    );
+  } else for (let i = 0; i < points.length; i++) await runPoint(i);
 }
 
 /** Runs this shard's share of the cells (those not in the store already) and returns how many cells the shard holds. */
