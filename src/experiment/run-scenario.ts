@@ -35,7 +35,7 @@ export interface RunOptions {
   readonly done?: (plan: string, seed: number) => PlanRunResult | undefined;
   /**
    * Keep each run's figures in the plan's table only, not the runs themselves: memory then
-   * grows by a few kilobytes a run (studies run this way).
+   * grows by a kilobyte or two a run (studies run this way).
    */
   readonly compact?: boolean;
 }
@@ -83,16 +83,19 @@ class PlanCollector {
   }
 
   /** The plan's results, with the representative run's series from `whole` (the run again, when the runs were not kept). */
-  async results(whole: (row: number) => PlanRunResult | Promise<PlanRunResult>): Promise<PlanResults> {
+  async results(whole: (row: number) => Promise<PlanRunResult>): Promise<PlanResults> {
     const row = this.table.representative();
-    const series = row === undefined ? undefined : (this.runs?.[row] ?? (await whole(row))).timeSeries;
-    return { name: this.name, table: this.table, pooled: this.pooled, series, runs: this.runs };
+    return this.withSeries(row === undefined ? undefined : (this.runs?.[row] ?? (await whole(row))).timeSeries);
   }
 
   /** Like `results`, for runs that were kept. */
   resultsNow(): PlanResults {
     const row = this.table.representative();
-    return { name: this.name, table: this.table, pooled: this.pooled, series: row === undefined ? undefined : this.runs![row]!.timeSeries, runs: this.runs };
+    return this.withSeries(row === undefined ? undefined : this.runs![row]!.timeSeries);
+  }
+
+  private withSeries(series: SerializedSeries | undefined): PlanResults {
+    return { name: this.name, table: this.table, pooled: this.pooled, series, runs: this.runs };
   }
 }
 
