@@ -1,7 +1,8 @@
 /**
  * experiment/ — running scenarios. `simulate-run.ts` is one (plan, seed) cell;
  * `run-scenario.ts` loops over plans and seeds, keeping each plan's runs as columns
- * (`run-table.ts`) and its latencies pooled; `summary.ts` turns them into the across-runs figures of `--json`; `checks.ts` warns about setups that need care.
+ * (`run-table.ts`) and its latencies pooled; `summary.ts` turns them into the
+ * across-runs figures of `--json`; `checks.ts` warns about setups that need care.
  */
 export * from './simulate-run.js';
 export * from './run-scenario.js';

@@ -2,12 +2,13 @@
  * Every run of one plan, kept as columns of numbers: what the summary across runs needs
  * from each run (its counts, costs, utilizations, drawn inputs, the across-runs band of its
  * time series), at 8 bytes a figure, in seed order whatever order the runs finish in. A
- * long Monte Carlo study then holds a few kilobytes a run instead of each run's objects
+ * long Monte Carlo study then holds a kilobyte or two a run instead of each run's objects
  * (issue 17: memory flat in the number of runs); histograms are pooled separately
  * (pooled-latency.ts) and each run's whole detail goes to `cells.jsonl` when kept on disk.
  *
- * A column is named by the run's field path (`cost.total`, `classes.0.failedBy.timeout`,
- * `backends.1.figures.api.calls`); a run without the field reads NaN there. Two fields are
+ * A column is named by the run's field path (`cost.total`, `classes.0.failedBy.timedOut`,
+ * `backends.1.figures.api.calls`); a run without the field reads NaN there, and a field
+ * with one value in every run so far is kept as that value. Two fields are
  * re-keyed so runs line up: bill line items are summed by id (`cost.items#gpu:h100`, and
  * per month), and of the time series only the band's fields are kept, with the number of
  * points (`timeSeries.points`).
@@ -47,12 +48,6 @@ export class RunTable {
   /** `count` runs, in seed order: row i is the run of the i-th seed. */
   constructor(readonly count: number) {
     this.rows = new Uint8Array(count);
-  }
-
-  static of(runs: readonly PlanRunResult[]): RunTable {
-    const table = new RunTable(runs.length);
-    runs.forEach((r, i) => table.set(i, r));
-    return table;
   }
 
   /** Puts run `row`'s figures in the table (each row once). */
@@ -107,18 +102,19 @@ export class RunTable {
    */
   values(path: string, missing = NaN): number[] {
     const column = this.columns.get(path);
-    const out = new Array<number>(this.count);
-    for (let i = 0; i < this.count; i++) {
-      const x = column === undefined ? NaN : column.data ? column.data[i]! : this.rows[i] === 1 ? column.constant : NaN;
-      out[i] = Number.isNaN(x) ? missing : x;
-    }
-    return out;
+    return Array.from({ length: this.count }, (_, row) => {
+      const x = this.read(column, row);
+      return Number.isNaN(x) ? missing : x;
+    });
   }
 
   /** One run's value of a field (NaN when it has none). */
   value(path: string, row: number): number {
-    const column = this.columns.get(path);
-    if (column === undefined || !(row >= 0 && row < this.count)) return NaN;
+    return row >= 0 && row < this.count ? this.read(this.columns.get(path), row) : NaN;
+  }
+
+  private read(column: Column | undefined, row: number): number {
+    if (column === undefined) return NaN;
     return column.data ? column.data[row]! : this.rows[row] === 1 ? column.constant : NaN;
   }
 
@@ -127,7 +123,6 @@ export class RunTable {
    * with the median cost per successful request (ties by seed).
    */
   representative(): number | undefined {
-    if (!this.columns.has('timeSeries.points')) return undefined;
     const points = this.values('timeSeries.points');
     const cost = this.values('cost.perSuccessfulRequest');
     const seed = this.values('seed');
