@@ -195,8 +195,9 @@ class TraceSource implements RequestSource {
         continue;
       }
       if (Number.isNaN(this.first)) this.first = this.row.time;
+      // A whole volume draws nothing (this stream serves only these draws).
       const whole = Math.floor(this.volume);
-      this.copiesLeft = whole + (this.rng() < this.volume - whole ? 1 : 0);
+      this.copiesLeft = whole === this.volume ? whole : whole + (this.rng() < this.volume - whole ? 1 : 0);
     }
     this.copiesLeft--;
     const t = this.offset + (this.row.time - this.first) / this.spec.timeScale;

@@ -35,9 +35,9 @@ describe('large numbers', () => {
 
 describe('memory stays bounded', () => {
   test.runIf(existsSync('/dev/zero'))('a trace with no line breaks (/dev/zero) stops at the line-length limit, naming the line', async () => {
-    await refused(/\/dev\/zero, line 1: the line is longer than 1,048,576 characters/, 'trace', 'stats', '/dev/zero', '--format', 'azure');
+    await refused(/\/dev\/zero, line 1: the line is longer than 1,048,576 bytes/, 'trace', 'stats', '/dev/zero', '--format', 'azure');
     const scenario = tempFile('zero.yaml', 'name: z\nhorizon: 1m\nworkload:\n  trace: { file: /dev/zero, format: azure }\nplans:\n  - name: p\n    backends: [{ kind: api, model: gpt-4o-mini }]\n');
-    await refused(/line 1: the line is longer than 1,048,576 characters/, 'run', scenario, '--workers', '1');
+    await refused(/line 1: the line is longer than 1,048,576 bytes/, 'run', scenario, '--workers', '1');
   });
 
   test.runIf(existsSync('/dev/zero'))('a scenario file that never ends is refused at 128 MiB', async () => {
