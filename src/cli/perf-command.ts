@@ -6,6 +6,7 @@ import { fitProblem, perfReport, type PerfReport, type StepBreakdown } from '../
 import type { ReplicaOptions } from './args.js';
 import { replicaFromOptions } from './replica-options.js';
 import { num, secs, table } from './format.js';
+import { thousands } from '../report/format.js';
 
 export interface PerfCommandOptions extends ReplicaOptions {
   context: number;
@@ -24,7 +25,7 @@ export function renderPerf(opts: PerfCommandOptions, r: PerfReport): string {
   const head =
     `capsim perf: ${opts.model} (${opts.dtype}) on ${opts.tp} × ${opts.gpu} — ${r.stepModel}\n` +
     `scheduler: ${r.scheduler.maxNumSeqs} sequences, ${r.scheduler.maxNumBatchedTokens} tokens a step, prompts ${r.scheduler.prefill}, KV admission ${r.scheduler.kvAdmission}\n` +
-    `weights ${num(r.weightGBPerGpu)} GB per GPU; KV cache ${num(r.kvGBPerGpu)} GB per GPU = ${r.kvCapacityTokens.toLocaleString('en-US')} tokens\n\n`;
+    `weights ${num(r.weightGBPerGpu)} GB per GPU; KV cache ${num(r.kvGBPerGpu)} GB per GPU = ${thousands(r.kvCapacityTokens)} tokens\n\n`;
   // Each step term by term: the larger of compute and memory (weights + KV) counts, plus communication and fixed costs.
   const termHeads = r.decode[0]?.terms ? ['weights', 'KV', 'compute', 'comm', 'fixed', 'bound'] : [];
   const termCells = (t: StepBreakdown | undefined) => (t ? [secs(t.weights), secs(t.kv), secs(t.compute), secs(t.communication), secs(t.fixed), t.bound] : []);
@@ -37,6 +38,6 @@ export function renderPerf(opts: PerfCommandOptions, r: PerfReport): string {
   const saturation =
     `saturation with ${s.input} in / ${s.output} out (${s.requests} requests queued at once): ` +
     `${num(s.outputTokensPerSecond)} output tokens/s, ${num(s.requestsPerSecond)} requests/s; mean TTFT ${secs(s.meanTtftSeconds)}, TPOT ${secs(s.meanTpotSeconds)}; ` +
-    `${s.preemptions} preemptions (${s.recomputedTokens.toLocaleString('en-US')} tokens prefilled again)\n`;
+    `${s.preemptions} preemptions (${thousands(s.recomputedTokens)} tokens prefilled again)\n`;
   return `${head}${decode}\n${prefill}\n${saturation}`;
 }

@@ -6,6 +6,7 @@
  * back, says where the finished cells are, and exits.
  */
 import type { CliIo } from './io.js';
+import { thousands } from '../report/format.js';
 
 /** Seconds between lines when stderr is not a terminal. */
 const LINE_EVERY = 5;
@@ -59,7 +60,7 @@ export async function progressDisplay(io: CliIo, options: { quiet?: boolean | un
       last = now;
       const elapsed = (now - started) / 1000;
       const left = done > 0 ? (elapsed * (total - done)) / done : NaN;
-      io.stderr(`capsim: ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${what}, ${duration(elapsed)} elapsed, about ${duration(left)} left\n`);
+      io.stderr(`capsim: ${thousands(done)}/${thousands(total)} ${what}, ${duration(elapsed)} elapsed, about ${duration(left)} left\n`);
     },
     stop() {},
   };

@@ -41,6 +41,7 @@ import {
 } from '../study/index.js';
 import type { CliIo } from './io.js';
 import type { TableLayout } from './format.js';
+import { thousands } from '../report/format.js';
 import { progressDisplay, untilInterrupted } from './progress.js';
 import { renderRunTable } from './run-table.js';
 import { renderBreakeven, renderCommit, renderSize, renderSweepTable } from './study-tables.js';
@@ -144,7 +145,7 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
           if (flags.exportTrace) {
             const exported = exportTrace(study.base, study.seeds[0]!, flags.exportTrace);
             written.push(flags.exportTrace);
-            io.stderr(`capsim: ${flags.exportTrace}: the ${exported.requests.toLocaleString('en-US')} requests of the run with seed ${exported.seed}\n`);
+            io.stderr(`capsim: ${flags.exportTrace}: the ${thousands(exported.requests)} requests of the run with seed ${exported.seed}\n`);
           }
           break;
         }

@@ -7,12 +7,25 @@
  */
 import type { ApiLatencySource } from '../api/index.js';
 
+/**
+ * An integer with commas between its thousands, as `toLocaleString('en-US')` writes it,
+ * without loading the locale's data (that first call takes about 18 ms, a tenth of a short
+ * `capsim run`). Past the safe integers, toLocaleString itself.
+ */
+export function thousands(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  let text = digits.slice(0, ((digits.length - 1) % 3) + 1);
+  for (let i = text.length; i < digits.length; i += 3) text += ',' + digits.slice(i, i + 3);
+  return n < 0 || Object.is(n, -0) ? '-' + text : text;
+}
+
 /** `x` with `digits` significant digits, in plain decimals; whole numbers with separators from 1,000. */
 export function significant(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return '—';
   if (x === 0) return '0';
   const abs = Math.abs(x);
-  if (abs >= 1000) return Math.round(x).toLocaleString('en-US');
+  if (abs >= 1000) return thousands(Math.round(x));
   const decimals = Math.min(20, Math.max(0, digits - 1 - Math.floor(Math.log10(abs))));
   const text = x.toFixed(decimals);
   return decimals > 0 ? text.replace(/0+$/, '').replace(/\.$/, '') : text;

@@ -1,8 +1,9 @@
 import { compile } from 'vega-lite';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { runScenario, summarizeRuns } from '../../src/experiment/index.js';
 import { parseScenario } from '../../src/scenario/index.js';
-import { buildReportCharts, headline, perRunRows, renderReportHtml, significant, money, successAxisFloor } from '../../src/report/index.js';
+import { buildReportCharts, headline, perRunRows, renderReportHtml, significant, money, successAxisFloor, thousands } from '../../src/report/index.js';
 import { readFileSync } from 'node:fs';
 
 const scenario = parseScenario(readFileSync('workloads/default.yaml', 'utf8'), 'default', { overrides: ['horizon=6h', 'seeds=3'] });
@@ -73,6 +74,16 @@ describe('report charts', () => {
     expect(money(338.94)).toBe('$338.9');
     expect(significant(1.49e-8)).toBe('0.0000000149');
     expect(significant(0.30000000000000004)).toBe('0.3');
+  });
+
+  test('thousands separators as toLocaleString writes them, for any integer', () => {
+    const integers = fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.constantFrom(0, -0, 999, 1000, -1000, 999_999, 1_000_000, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 60, 1e21));
+    fc.assert(
+      fc.property(integers, (n) => {
+        expect(thousands(n)).toBe(n.toLocaleString('en-US'));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test("the assumptions name each replica's engine and step times, and each API model's latency with its source", () => {
