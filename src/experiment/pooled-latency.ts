@@ -28,6 +28,19 @@ export class PooledLatencies {
     });
   }
 
+  /** Adds a compact run's histograms (`packLatencies`' order). */
+  addPacked(packed: Float64Array): void {
+    let at = this.queueWait.mergePacked(packed, 0);
+    at = this.e2e.mergePacked(packed, at);
+    at = this.ttft.mergePacked(packed, at);
+    at = this.tpot.mergePacked(packed, at);
+    for (let k = 0; at < packed.length; k++) {
+      const pooled = (this.classes[k] ??= { e2e: new LogHistogram(), ttft: new LogHistogram() });
+      at = pooled.e2e.mergePacked(packed, at);
+      at = pooled.ttft.mergePacked(packed, at);
+    }
+  }
+
   /** Sets every sum to the runs' sums added in seed order (the table's). */
   settleSums(table: RunTable): void {
     const fold = (h: LogHistogram, path: string) => {

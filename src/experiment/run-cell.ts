@@ -12,6 +12,8 @@ export interface CellTask {
   readonly costs: CostBook;
   readonly planIndex: number;
   readonly seed: number;
+  /** Send back only what a compact study keeps (`CompactRun`), when the cell runs on a worker thread. */
+  readonly compact?: boolean;
 }
 
 export function cellTask(scenario: Scenario, costs: CostBook, planIndex: number, seed: number): CellTask {

@@ -15,6 +15,7 @@ import { resolveCosts, type CostBook } from '../cost/index.js';
 import { cellTask, runCell, type CellTask } from './run-cell.js';
 import type { PlanRunResult } from './simulate-run.js';
 import { PooledLatencies } from './pooled-latency.js';
+import { isCompact, ShapeBook, type CompactFigures, type CompactRun } from './compact-run.js';
 import { RunTable } from './run-table.js';
 import type { SerializedSeries } from '../metrics/index.js';
 
@@ -76,7 +77,12 @@ class PlanCollector {
     this.runs = keepRuns ? new Array<PlanRunResult>(count) : undefined;
   }
 
-  add(row: number, result: PlanRunResult): void {
+  add(row: number, result: PlanRunResult | CompactFigures): void {
+    if (isCompact(result)) {
+      this.table.setFigures(row, result.paths, result.values, result.labels);
+      this.pooled.addPacked(result.histograms);
+      return;
+    }
     this.table.set(row, result);
     this.pooled.add(result);
     if (this.runs) this.runs[row] = result;
@@ -124,6 +130,8 @@ export interface CellRunner {
    */
   admit(): Promise<() => void>;
   run(task: CellTask): Promise<PlanRunResult>;
+  /** Like `run`; on worker threads, a `compact` task's run comes back compact. */
+  runCompact(task: CellTask): Promise<PlanRunResult | CompactFigures>;
   close(): Promise<void>;
 }
 
@@ -184,16 +192,13 @@ const WORKER_YOUNG_GENERATION_MB = 8;
 export function cellRunner(threads: number): CellRunner {
   if (threads <= 1 || !workersAvailable()) {
     const gate = new Gate(1);
-    return {
-      threads: 1,
-      admit: () => gate.enter(),
-      run: async (task) => {
-        // Back to the event loop between cells, so Ctrl-C and timers are heard during a long study.
-        await new Promise((resolve) => setImmediate(resolve));
-        return runCell(task);
-      },
-      close: async () => {},
+    const run = async (task: CellTask): Promise<PlanRunResult> => {
+      // Back to the event loop between cells, so Ctrl-C and timers are heard during a long study.
+      await new Promise((resolve) => setImmediate(resolve));
+      return runCell(task);
     };
+    // (In this thread nothing is cloned: a run is as cheap to keep whole.)
+    return { threads: 1, admit: () => gate.enter(), run, runCompact: run, close: async () => {} };
   }
   // tinypool is loaded with the first cell, so commands that run nothing do not pay for it.
   let pool: Promise<Tinypool> | undefined;
@@ -203,10 +208,17 @@ export function cellRunner(threads: number): CellRunner {
   // study at once: what waits to start is a loop, not a promise per cell, and memory does
   // not grow with the number of runs.
   const gate = new Gate(2 * threads);
+  const shapes = new ShapeBook();
+  const onWorker = async (task: CellTask): Promise<PlanRunResult | CompactRun> => (await (await started()).run(task).catch(fromWorker)) as PlanRunResult | CompactRun;
   return {
     threads,
     admit: () => gate.enter(),
-    run: async (task) => (await (await started()).run(task).catch(fromWorker)) as PlanRunResult,
+    run: async (task) => (await onWorker({ ...task, compact: false })) as PlanRunResult,
+    runCompact: async (task) => {
+      const result = await onWorker(task);
+      // Right away, before this thread hears from the worker again: a later run may name these paths.
+      return isCompact(result) ? shapes.resolve(result) : result;
+    },
     close: async () => {
       if (pool) await (await pool).destroy();
     },
@@ -264,10 +276,14 @@ export async function runScenarioOn(runner: CellRunner, scenario: Scenario, opti
           continue;
         }
         const release = await runner.admit();
+        // Only the figures come back, unless the whole run is wanted: to pass on, to keep, or
+        // (the first seed's) to name the plan's parts.
+        const compact = options.compact === true && !options.onCell && row > 0;
         const cell = runner
-          .run(cellTask(scenario, costs, plan.index, seed))
+          .runCompact({ ...cellTask(scenario, costs, plan.index, seed), compact })
           .then((result) => {
-            options.onCell?.(plan.name, result);
+            // (A cell comes back compact only when there is no `onCell` to give it to.)
+            if (!isCompact(result)) options.onCell?.(plan.name, result);
             plan.add(row, result);
             options.onProgress?.(++done, total);
           })

@@ -52,26 +52,40 @@ export class RunTable {
 
   /** Puts run `row`'s figures in the table (each row once). */
   set(row: number, run: PlanRunResult): void {
+    const { paths, values, labels } = flattenToLists(run);
+    this.setFigures(row, paths, values, labels, run);
+  }
+
+  /**
+   * Puts run `row`'s figures, as `flattenRun` lists them, in the table (each row once). The
+   * first row must come with its run (`set`, or `whole`): it names the plan's parts.
+   */
+  setFigures(row: number, paths: readonly string[], values: ArrayLike<number>, labels: readonly ItemLabel[], whole?: PlanRunResult): void {
     if (!(row >= 0 && row < this.count)) throw new RangeError(`row ${row} outside a table of ${this.count} runs`);
     if (this.rows[row] === 1) throw new RangeError(`row ${row} is in the table already`);
-    if (row === 0) this.firstRun = skeleton(run);
-    const put = (path: string, value: number) => {
+    if (row === 0) {
+      if (!whole) throw new RangeError('the first row of a run table needs its whole run');
+      this.firstRun = skeleton(whole);
+    }
+    for (let i = 0; i < paths.length; i++) {
+      const path = paths[i]!;
+      const value = values[i]!;
       const column = this.columns.get(path);
       if (!column) {
         const fresh = new Column(value, row);
         // Rows already in had no such field: they read NaN.
         if (this.filled > 0) (fresh.data = new Float64Array(this.count).fill(NaN))[row] = value;
         this.columns.set(path, fresh);
-        return;
+        continue;
       }
       column.lastRow = row;
       if (column.data) column.data[row] = value;
       else if (!Object.is(value, column.constant)) this.spread(column)[row] = value;
-    };
-    flattenRun(run, put, (id, label, place) => {
+    }
+    for (const { id, label, place } of labels) {
       const seen = this.labels.get(id);
       if (!seen || row < seen.row || (row === seen.row && place < seen.place)) this.labels.set(id, { row, place, label });
-    });
+    }
     // A field this run lacks reads NaN here: a column of one value can no longer say so.
     for (const column of this.columns.values()) if (column.lastRow !== row && !column.data) this.spread(column);
     this.rows[row] = 1;
@@ -182,6 +196,29 @@ export function flattenRun(run: PlanRunResult, put: (path: string, value: number
     for (const field of BAND_FIELDS) series.fields[field]?.forEach((v, i) => put(`timeSeries.fields.${field}.${i}`, v));
   };
   walk(run, '');
+}
+
+/** A bill line item's label, where the run's bill first lists it. */
+export interface ItemLabel {
+  readonly id: string;
+  readonly label: string;
+  readonly place: number;
+}
+
+/** A run's figures as paths and values, in `flattenRun`'s order. */
+export function flattenToLists(run: PlanRunResult): { paths: string[]; values: number[]; labels: ItemLabel[] } {
+  const paths: string[] = [];
+  const values: number[] = [];
+  const labels: ItemLabel[] = [];
+  flattenRun(
+    run,
+    (path, value) => {
+      paths.push(path);
+      values.push(value);
+    },
+    (id, label, place) => labels.push({ id, label, place }),
+  );
+  return { paths, values, labels };
 }
 
 /** A run without its histograms' buckets and its time series: what names its parts. */

@@ -63,6 +63,25 @@ export class LogHistogram {
     if (data.count > 0 && data.max > this.max) this.max = data.max;
   }
 
+  /**
+   * Adds a histogram packed by `packHistogram` at `at` in `packed`; returns where the next
+   * one starts. (What a worker thread sends instead of the serialized form: one typed array
+   * clones as a block of bytes, where bucket pairs clone as one small array each.)
+   */
+  mergePacked(packed: Float64Array, at: number): number {
+    const count = packed[at]!;
+    const min = packed[at + 2]!;
+    const max = packed[at + 3]!;
+    const pairs = packed[at + 4]!;
+    let i = at + 5;
+    for (const end = i + 2 * pairs; i < end; i += 2) this.counts[packed[i]!]! += packed[i + 1]!;
+    this.count += count;
+    this.sum += packed[at + 1]!;
+    if (count > 0 && min < this.min) this.min = min;
+    if (count > 0 && max > this.max) this.max = max;
+    return i;
+  }
+
   mean(): number {
     return this.count === 0 ? NaN : this.sum / this.count;
   }
@@ -118,6 +137,12 @@ export interface SerializedHistogram {
   min: number;
   max: number;
   buckets: [number, number][];
+}
+
+/** Appends a serialized histogram to `out` as count, sum, min, max, the number of buckets, then each bucket's index and count. */
+export function packHistogram(h: SerializedHistogram, out: number[]): void {
+  out.push(h.count, h.sum, h.min, h.max, h.buckets.length);
+  for (const [i, n] of h.buckets) out.push(i, n);
 }
 
 /** The value a bucket stands for: 0 for the underflow bucket, else its geometric midpoint. */

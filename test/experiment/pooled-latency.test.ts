@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { cellRunner, runScenario, runScenarioOn, summarizeRuns } from '../../src/experiment/index.js';
+import { cellRunner, compactRun, PooledLatencies, RunTable, runScenario, runScenarioOn, ShapeBook, summarizeRuns } from '../../src/experiment/index.js';
 import { parseScenario } from '../../src/scenario/index.js';
 import { readFileSync } from 'node:fs';
 
@@ -13,5 +13,45 @@ describe('latencies pooled as runs finish', () => {
     expect(compact.plans.every((p) => p.runs === undefined && p.table.complete)).toBe(true);
     expect(compact.plans[0]!.table.value('latency.ttft.count', 0)).toBeGreaterThan(0);
     expect(JSON.stringify(summarizeRuns(compact))).toBe(JSON.stringify(whole));
+  });
+});
+
+describe('runs sent back compact by worker threads', () => {
+  test('give the same summary, to the byte, as whole runs, with each list of paths sent once', () => {
+    const scenario = parseScenario(readFileSync('workloads/default.yaml', 'utf8'), 'default', { overrides: ['horizon=3h', 'seeds=5'] });
+    const whole = runScenario(scenario);
+    const shapes = new ShapeBook();
+    let pathsSent = 0;
+    const gathered = {
+      ...whole,
+      plans: whole.plans.map((p) => {
+        const table = new RunTable(p.runs!.length);
+        const pooled = new PooledLatencies();
+        // The first row whole (it names the plan's parts), the others compact, out of order.
+        for (const row of [0, 3, 1, 4, 2]) {
+          const run = p.runs![row]!;
+          if (row === 0) {
+            table.set(row, run);
+            pooled.add(run);
+            continue;
+          }
+          const compact = compactRun(run);
+          if (compact.paths) pathsSent++;
+          const figures = shapes.resolve(compact);
+          table.setFigures(row, figures.paths, figures.values, figures.labels);
+          pooled.addPacked(figures.histograms);
+        }
+        return { ...p, table, pooled, runs: undefined };
+      }),
+    };
+    expect(JSON.stringify(summarizeRuns(gathered))).toBe(JSON.stringify(summarizeRuns(whole)));
+    // Four plans of different shapes (one has a router's figures); a shape is named once.
+    expect(pathsSent).toBeGreaterThan(0);
+    expect(pathsSent).toBeLessThan(whole.plans.length * 4);
+    expect(() => new ShapeBook().resolve({ ...compactRun(whole.plans[0]!.runs![1]!), paths: undefined })).toThrow(/never came/);
+  });
+
+  test('a first row without its whole run is refused', () => {
+    expect(() => new RunTable(2).setFigures(0, ['seed'], [1], [])).toThrow(/first row/);
   });
 });

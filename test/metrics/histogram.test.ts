@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { acrossRuns, BUCKETS, LogHistogram, TimeWeightedLevel } from '../../src/metrics/index.js';
+import fc from 'fast-check';
+import { acrossRuns, BUCKETS, LogHistogram, packHistogram, TimeWeightedLevel } from '../../src/metrics/index.js';
 import { makeSampler, openStream } from '../../src/random/index.js';
 import { quantileOf } from '../support/stats.js';
 
@@ -81,5 +82,33 @@ describe('acrossRuns', () => {
 
   test('one run has a zero-width interval', () => {
     expect(acrossRuns([7])).toEqual({ mean: 7, sd: 0, ci95: [7, 7], p5: 7, p50: 7, p95: 7 });
+  });
+});
+
+describe('a histogram packed in numbers (what a worker thread sends)', () => {
+  test('adds exactly what its serialized form adds, one after another in one array', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.double({ min: 0, max: 1e9, noNaN: true }), { maxLength: 40 }), { minLength: 1, maxLength: 4 }), (samples) => {
+        const parts = samples.map((values) => {
+          const h = new LogHistogram();
+          for (const v of values) h.record(v);
+          return h.toJSON();
+        });
+        const out: number[] = [];
+        for (const part of parts) packHistogram(part, out);
+        const packed = Float64Array.from(out);
+        const fromSerialized = parts.map(() => new LogHistogram());
+        const fromPacked = parts.map(() => new LogHistogram());
+        let at = 0;
+        parts.forEach((part, k) => {
+          fromSerialized[k]!.record(0.5);
+          fromPacked[k]!.record(0.5);
+          fromSerialized[k]!.mergeSerialized(part);
+          at = fromPacked[k]!.mergePacked(packed, at);
+        });
+        expect(at).toBe(packed.length);
+        parts.forEach((_, k) => expect(fromPacked[k]!.toJSON()).toEqual(fromSerialized[k]!.toJSON()));
+      }),
+    );
   });
 });

@@ -1,0 +1,74 @@
+/**
+ * A run as a worker thread sends it back when the main thread keeps only its figures (a
+ * compact study): the numbers `RunTable` stores, in one typed array, and the latency
+ * histograms `PooledLatencies` adds, packed in another. A whole `PlanRunResult` is about
+ * 35 KB of small objects (each histogram bucket an array of two); the main thread cloned,
+ * walked and collected every one of them while the workers waited on it for their next cell.
+ *
+ * The figures' paths are the same from run to run of a plan, so a worker sends a list of
+ * paths once, under a name, and then only the name: the main thread's `ShapeBook` keeps
+ * what each worker has named. (A worker's results reach the main thread in the order it
+ * sent them, so a name always arrives after its paths.)
+ */
+import { threadId } from 'node:worker_threads';
+import { packHistogram } from '../metrics/index.js';
+import { flattenToLists, type ItemLabel } from './run-table.js';
+import type { PlanRunResult } from './simulate-run.js';
+
+export interface CompactRun {
+  readonly kind: 'compact';
+  /** The name of the list of paths `values` follows (unique across threads). */
+  readonly shape: string;
+  /** The paths, the first time this thread sends `shape`. */
+  readonly paths: readonly string[] | undefined;
+  readonly values: Float64Array;
+  readonly labels: readonly ItemLabel[];
+  /** queueWait, e2e, ttft, tpot, then each class's e2e and ttft, packed by `packHistogram`. */
+  readonly histograms: Float64Array;
+}
+
+/** The latency histograms of a run, packed in `PooledLatencies`' order. */
+export function packLatencies(run: PlanRunResult): Float64Array {
+  const out: number[] = [];
+  packHistogram(run.latency.queueWait, out);
+  packHistogram(run.latency.e2e, out);
+  packHistogram(run.latency.ttft, out);
+  packHistogram(run.latency.tpot, out);
+  for (const c of run.classes) {
+    packHistogram(c.latency.e2e, out);
+    packHistogram(c.latency.ttft, out);
+  }
+  return Float64Array.from(out);
+}
+
+/** What a worker thread remembers of the path lists it has named. */
+const named = new Map<string, string>();
+
+/** A run made compact in a worker thread. */
+export function compactRun(run: PlanRunResult): CompactRun {
+  const { paths, values, labels } = flattenToLists(run);
+  const key = paths.join('\n');
+  let shape = named.get(key);
+  const fresh = shape === undefined;
+  if (shape === undefined) named.set(key, (shape = `${threadId}:${named.size}`));
+  return { kind: 'compact', shape, paths: fresh ? paths : undefined, values: Float64Array.from(values), labels, histograms: packLatencies(run) };
+}
+
+/** A compact run with its paths (what `ShapeBook.resolve` gives). */
+export type CompactFigures = CompactRun & { readonly paths: readonly string[] };
+
+/** The main thread's side: the path lists workers have named (one book a pool: a name outlives a scenario). */
+export class ShapeBook {
+  private readonly shapes = new Map<string, readonly string[]>();
+
+  resolve(run: CompactRun): CompactFigures {
+    if (run.paths) this.shapes.set(run.shape, run.paths);
+    const paths = this.shapes.get(run.shape);
+    if (!paths) throw new Error(`a compact run names paths "${run.shape}" that never came`);
+    return { ...run, paths };
+  }
+}
+
+export function isCompact(result: PlanRunResult | CompactRun): result is CompactRun {
+  return (result as CompactRun).kind === 'compact';
+}
