@@ -148,6 +148,11 @@ describe('the built executable', () => {
     const version = spawnSync(process.execPath, [main, '--version'], { encoding: 'utf8' });
     expect(version.status).toBe(0);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    // The short cut past commander prints what commander prints (`--version` with more after it goes through commander).
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(version.stdout).toBe(`${pkg.version}\n`);
+    expect(spawnSync(process.execPath, [main, '-V'], { encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
+    expect(spawnSync(process.execPath, [main, '--version', 'run'], { encoding: 'utf8' }).stdout).toBe(`${pkg.version}\n`);
   });
 });
 
