@@ -58,7 +58,7 @@ export class RunTable {
 
   /**
    * Puts run `row`'s figures, as `flattenRun` lists them, in the table (each row once). The
-   * first row must come with its run (`set`, or `whole`): it names the plan's parts.
+   * first row comes with its `whole` run (as `set` gives it): that run names the plan's parts.
    */
   setFigures(row: number, paths: readonly string[], values: ArrayLike<number>, labels: readonly ItemLabel[], whole?: PlanRunResult): void {
     if (!(row >= 0 && row < this.count)) throw new RangeError(`row ${row} outside a table of ${this.count} runs`);
