@@ -11,7 +11,7 @@
  * sent them, so a name always arrives after its paths.)
  */
 import { threadId } from 'node:worker_threads';
-import { packHistogram } from '../metrics/index.js';
+import { packLatencies } from './pooled-latency.js';
 import { flattenToLists, type ItemLabel } from './run-table.js';
 import type { PlanRunResult } from './simulate-run.js';
 
@@ -25,20 +25,6 @@ export interface CompactRun {
   readonly labels: readonly ItemLabel[];
   /** queueWait, e2e, ttft, tpot, then each class's e2e and ttft, packed by `packHistogram`. */
   readonly histograms: Float64Array;
-}
-
-/** The latency histograms of a run, packed in `PooledLatencies`' order. */
-export function packLatencies(run: PlanRunResult): Float64Array {
-  const out: number[] = [];
-  packHistogram(run.latency.queueWait, out);
-  packHistogram(run.latency.e2e, out);
-  packHistogram(run.latency.ttft, out);
-  packHistogram(run.latency.tpot, out);
-  for (const c of run.classes) {
-    packHistogram(c.latency.e2e, out);
-    packHistogram(c.latency.ttft, out);
-  }
-  return Float64Array.from(out);
 }
 
 /** What a worker thread remembers of the path lists it has named. */

@@ -5,7 +5,7 @@
  * finish in; the sums do (floating point), so they are added again at the end in seed order
  * (from the run table), and the output stays byte-identical for any number of threads.
  */
-import { LogHistogram } from '../metrics/index.js';
+import { LogHistogram, packHistogram } from '../metrics/index.js';
 import type { PlanRunResult } from './simulate-run.js';
 import type { RunTable } from './run-table.js';
 
@@ -28,7 +28,7 @@ export class PooledLatencies {
     });
   }
 
-  /** Adds a compact run's histograms (`packLatencies`' order). */
+  /** Adds a run's histograms as `packLatencies` packs them. */
   addPacked(packed: Float64Array): void {
     let at = this.queueWait.mergePacked(packed, 0);
     at = this.e2e.mergePacked(packed, at);
@@ -55,4 +55,18 @@ export class PooledLatencies {
       fold(c.ttft, `classes.${k}.latency.ttft`);
     });
   }
+}
+
+/** A run's latency histograms packed in one array, in the order `PooledLatencies.addPacked` reads them. */
+export function packLatencies(run: PlanRunResult): Float64Array {
+  const out: number[] = [];
+  packHistogram(run.latency.queueWait, out);
+  packHistogram(run.latency.e2e, out);
+  packHistogram(run.latency.ttft, out);
+  packHistogram(run.latency.tpot, out);
+  for (const c of run.classes) {
+    packHistogram(c.latency.e2e, out);
+    packHistogram(c.latency.ttft, out);
+  }
+  return Float64Array.from(out);
 }
