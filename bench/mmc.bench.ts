@@ -3,7 +3,7 @@
  * raw speed, beside a minimal hand-written loop of the same queue (the ratio says how much
  * of the bare loop's speed capsim keeps). Run with `npm run bench`.
  */
-import seedrandom from 'seedrandom';
+import alea from 'seedrandom/lib/alea.js';
 import { simulatePlanRun } from '../src/experiment/index.js';
 import { validateScenario } from '../src/scenario/index.js';
 import { recordBench } from './record.js';
@@ -33,7 +33,7 @@ const wallSeconds = Number(process.hrtime.bigint() - start) / 1e9;
  * it; capsim's figure over this one is the share of that speed it keeps.
  */
 function minimalMmc(requests: number, rate: number, servers: number, seed: string): { wallSeconds: number; meanWait: number; events: number } {
-  const rng = seedrandom.alea(seed);
+  const rng = alea(seed);
   const exp = (mean: number) => -Math.log(1 - rng()) * mean;
   const size = servers + 2;
   const times = new Float64Array(size);

@@ -10,7 +10,6 @@
  * what each worker has named. (A worker's results reach the main thread in the order it
  * sent them, so a name always arrives after its paths.)
  */
-import { threadId } from 'node:worker_threads';
 import { packLatencies } from './pooled-latency.js';
 import { flattenToLists, type ItemLabel } from './run-table.js';
 import type { PlanRunResult } from './simulate-run.js';
@@ -30,8 +29,8 @@ export interface CompactRun {
 /** What a worker thread remembers of the path lists it has named. */
 const named = new Map<string, string>();
 
-/** A run made compact in a worker thread. */
-export function compactRun(run: PlanRunResult): CompactRun {
+/** A run made compact in worker thread `threadId` (which names its shapes apart from other threads'). */
+export function compactRun(run: PlanRunResult, threadId: number): CompactRun {
   const { paths, values, labels } = flattenToLists(run);
   const key = paths.join('\n');
   let shape = named.get(key);

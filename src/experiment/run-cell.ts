@@ -7,6 +7,12 @@ import type { CostBook } from '../cost/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { simulatePlanRun, type PlanRunResult } from './simulate-run.js';
 
+/**
+ * Errors lose their class when they cross the thread boundary: a worker marks bad input
+ * with this in the message, for the main thread to recognize.
+ */
+export const INPUT_ERROR_MARK = 'capsim-bad-input: ';
+
 export interface CellTask {
   readonly scenario: Scenario;
   readonly costs: CostBook;

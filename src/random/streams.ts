@@ -4,11 +4,12 @@
  * Every consumer of randomness asks for its own stream by (run seed, purpose[, entity]).
  * A stream's sequence depends only on that key, so adding a new consumer never shifts
  * the numbers an existing one sees (DESIGN.md "The engine": randomness comes only from
- * named streams). Streams are seedrandom's Alea generator: fast, and its state is small.
+ * named streams). Streams are seedrandom's Alea generator, imported on its own (alea.d.ts):
+ * fast, and its state is small.
  *
  * Imports nothing of the domain.
  */
-import seedrandom from 'seedrandom';
+import alea from 'seedrandom/lib/alea.js';
 
 /** A uniform generator on [0, 1). */
 export type Rng = () => number;
@@ -36,6 +37,6 @@ export function streamKey(runSeed: number, purpose: StreamPurpose, entity?: stri
 
 /** A fresh generator for (run seed, purpose[, entity]); the same key gives the same sequence. */
 export function openStream(runSeed: number, purpose: StreamPurpose, entity?: string): Rng {
-  const alea = seedrandom.alea(streamKey(runSeed, purpose, entity));
-  return () => alea();
+  const generator = alea(streamKey(runSeed, purpose, entity));
+  return () => generator();
 }

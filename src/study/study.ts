@@ -6,7 +6,7 @@
  * folder can record it, a resumed or sharded study can check it is the same one, and
  * `merge` can load it again.
  */
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { resolveCosts, type CostBook } from '../cost/index.js';
 import { capsimVersion, loadPriceCatalog, loadScenarioFile, runScenarioOn, seedList, type CellRunner, type ScenarioRuns } from '../experiment/index.js';
@@ -62,10 +62,28 @@ export function loadStudy(definition: StudyDefinition): Study {
     if (!all.includes(name)) throw new InputError(`no plan named "${name}" in ${definition.scenario ?? 'the built-in default scenario'} (plans: ${all.join(', ')}).`);
   }
   const plans = definition.plans ? all.filter((p) => definition.plans!.includes(p)) : all;
-  const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ capsim: capsimVersion(), definition: { ...definition, seeds: undefined, seed: undefined }, seeds, scenario: scenarioForOutput(base), costs: resolveCosts(base, catalog) }))
-    .digest('hex');
-  return { definition, base, catalog, seeds, plans, fingerprint };
+  let fingerprint: string | undefined;
+  return {
+    definition,
+    base,
+    catalog,
+    seeds,
+    plans,
+    // Only a study written to a folder (or merged) needs it: computed when first read.
+    get fingerprint() {
+      return (fingerprint ??= sha256(JSON.stringify({ capsim: capsimVersion(), definition: { ...definition, seeds: undefined, seed: undefined }, seeds, scenario: scenarioForOutput(base), costs: resolveCosts(base, catalog) })));
+    },
+  };
+}
+
+/**
+ * Node's crypto loaded when a fingerprint is first needed, not with this module: loading it
+ * is ~4 ms of every command's start-up, and `run` without `--out` never hashes (issue 17).
+ */
+const require = createRequire(import.meta.url);
+function sha256(text: string): string {
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** What every study's result starts with: the command that made it, and the scenario (with no value applied) and prices its answer rests on. */

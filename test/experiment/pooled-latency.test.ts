@@ -35,7 +35,7 @@ describe('runs sent back compact by worker threads', () => {
             pooled.add(run);
             continue;
           }
-          const compact = compactRun(run);
+          const compact = compactRun(run, 1);
           if (compact.paths) pathsSent++;
           const figures = shapes.resolve(compact);
           table.setFigures(row, figures.paths, figures.values, figures.labels);
@@ -48,7 +48,7 @@ describe('runs sent back compact by worker threads', () => {
     // Four plans of different shapes (one has a router's figures); a shape is named once.
     expect(pathsSent).toBeGreaterThan(0);
     expect(pathsSent).toBeLessThan(whole.plans.length * 4);
-    expect(() => new ShapeBook().resolve({ ...compactRun(whole.plans[0]!.runs![1]!), paths: undefined })).toThrow(/never came/);
+    expect(() => new ShapeBook().resolve({ ...compactRun(whole.plans[0]!.runs![1]!, 1), paths: undefined })).toThrow(/never came/);
   });
 
   test('a first row without its whole run is refused', () => {

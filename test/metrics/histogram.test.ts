@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { acrossRuns, BUCKETS, LogHistogram, packHistogram, TimeWeightedLevel } from '../../src/metrics/index.js';
+import { acrossRuns, BUCKETS, bucketByLog, GROWTH, LogHistogram, MIN_VALUE, packHistogram, TimeWeightedLevel } from '../../src/metrics/index.js';
 import { makeSampler, openStream } from '../../src/random/index.js';
 import { quantileOf } from '../support/stats.js';
 
@@ -48,6 +48,51 @@ describe('LogHistogram', () => {
     z.record(0);
     expect(z.quantile(0.5)).toBe(0);
     expect(new LogHistogram().quantile(0.5)).toBeNaN();
+  });
+});
+
+describe('the bucket a value is recorded in', () => {
+  // One histogram, emptied again after each value: which bucket did record() count it in?
+  const h = new LogHistogram();
+  const recordedIn = (value: number): number => {
+    h.record(value);
+    const bucket = h.counts.findIndex((n) => n > 0);
+    if (bucket >= 0) h.counts[bucket] = 0;
+    return bucket;
+  };
+  const bitsOf = (x: number) => new BigInt64Array(new Float64Array([x]).buffer)[0]!;
+  const fromBits = (b: bigint) => new Float64Array(new BigInt64Array([b]).buffer)[0]!;
+  /** The smallest positive double the formula puts in bucket `b` or above (bisection on the bits). */
+  const edge = (b: number): number => {
+    let lo = bitsOf(MIN_VALUE * GROWTH ** (b - 1) * 0.99);
+    let hi = bitsOf(MIN_VALUE * GROWTH ** (b - 1) * 1.01);
+    while (hi - lo > 1n) {
+      const mid = (lo + hi) / 2n;
+      if (bucketByLog(fromBits(mid)) >= b) hi = mid;
+      else lo = mid;
+    }
+    return fromBits(hi);
+  };
+
+  test('is the formula\'s at every bucket edge, one and a few steps of a double either side, and where the fast path\'s margins end', () => {
+    const wrong: string[] = [];
+    for (let b = 1; b < BUCKETS; b++) {
+      const e = edge(b);
+      const near = [-3n, -2n, -1n, 0n, 1n, 2n, 3n].map((d) => fromBits(bitsOf(e) + d));
+      for (const margin of [1e-9, 1e-10, 1e-8]) near.push(e * (1 + margin), e * (1 - margin), fromBits(bitsOf(e * (1 + margin)) + 1n), fromBits(bitsOf(e * (1 - margin)) - 1n));
+      for (const v of near) if (recordedIn(v) !== bucketByLog(v)) wrong.push(`${v}: ${recordedIn(v)} != ${bucketByLog(v)}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  test('is the formula\'s for any value, and for zero, negatives, infinity and NaN', () => {
+    for (const v of [0, -0, -1, MIN_VALUE, 2 ** -20, 2 ** 26, 1e8, 1e300, Infinity, -Infinity]) expect(recordedIn(v)).toBe(bucketByLog(v));
+    h.record(NaN);
+    expect(h.counts.every((n) => n === 0)).toBe(true);
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ min: 0, max: 1e9, noNaN: true }), fc.double({ min: 1e-7, max: 1e4, noNaN: true })), (v) => recordedIn(v) === bucketByLog(v)),
+      { numRuns: 20_000 },
+    );
   });
 });
 
