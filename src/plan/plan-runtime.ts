@@ -321,10 +321,11 @@ export class PlanRuntime {
   private sinkFor(b: number): OutcomeSink {
     const t = this.table;
     const r = this.recorder;
+    // The message is built in a function of its own: the check runs twice a request, and kept small it is inlined.
+    const notHeld = (id: ReqId, what: string, now: number) =>
+      new InvariantError(`backend ${this.opts.plan.backends[b]!.name} of plan ${this.opts.plan.name} reported ${what} for request ${id}, which it does not hold`, now);
     const check = (id: ReqId, what: string, now: number) => {
-      if (!t.isLive(id) || this.holder[id] !== b) {
-        throw new InvariantError(`backend ${this.opts.plan.backends[b]!.name} of plan ${this.opts.plan.name} reported ${what} for request ${id}, which it does not hold`, now);
-      }
+      if (!t.isLive(id) || this.holder[id] !== b) throw notHeld(id, what, now);
     };
     return {
       started: (id, now) => {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import { EventQueue, InvariantError, Simulation } from '../../src/engine/index.js';
 import { openStream } from '../../src/random/index.js';
 
@@ -34,6 +35,41 @@ describe('EventQueue', () => {
     expect(q.pop() && q.topTarget).toBe(1);
     expect(q.pop() && q.topTarget).toBe(4);
     expect(q.pop()).toBe(false);
+  });
+});
+
+describe('EventQueue against a sorted list', () => {
+  test('any mix of pushes and pops gives back each event whole (kind, target, generation), earliest first, ties in insertion order', () => {
+    // A push is a coarse time (so that many tie); a pop is null. Enough pushes to grow the queue past its first 64 slots.
+    const op = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 40 }) }, { weight: 2, arbitrary: fc.constant(null) });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 600 }), (ops) => {
+        const q = new EventQueue();
+        const pending: { time: number; seq: number }[] = [];
+        let seq = 0;
+        let floor = 0;
+        for (const o of ops) {
+          if (o !== null) {
+            // Times never go below the last one popped, as in a simulation.
+            const time = floor + o;
+            pending.push({ time, seq });
+            q.push(time, seq % 7, seq, seq * 3);
+            seq++;
+            continue;
+          }
+          pending.sort((a, b) => a.time - b.time || a.seq - b.seq);
+          const next = pending.shift();
+          if (!next) {
+            if (q.pop()) return false;
+            continue;
+          }
+          if (!q.pop() || q.topTime !== next.time || q.topTarget !== next.seq || q.topKind !== next.seq % 7 || q.topGen !== next.seq * 3) return false;
+          floor = next.time;
+        }
+        return q.size === pending.length;
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
