@@ -103,7 +103,12 @@ export async function executeStudy(io: CliIo, definition: StudyDefinition, flags
   // A JSON document carries its warnings; on stderr they would be noise around it.
   if (!flags.json && flags.format !== 'json' && !flags.shard) for (const w of warnings) io.stderr(`warning: ${w}\n`);
 
-  const store = dir ? (flags.resume ? CellStore.resume(dir, studyManifest(study, flags.shard)) : CellStore.create(dir, studyManifest(study, flags.shard))) : undefined;
+  let store: CellStore | undefined;
+  if (dir) {
+    // Only a study kept in a folder needs its manifest, whose fingerprint hashes the whole study.
+    const manifest = studyManifest(study, flags.shard);
+    store = flags.resume ? CellStore.resume(dir, manifest) : CellStore.create(dir, manifest);
+  }
   const runner = cellRunner(flags.workers ?? availableParallelism());
   const progress = await progressDisplay(io, { quiet: flags.quiet });
   const kept = () => (store && dir ? `${store.count} finished runs are in ${join(dir, 'cells.jsonl')}; repeat the command with --resume ${dir} to go on.` : 'Nothing was kept (with --out DIR, finished runs are).');
