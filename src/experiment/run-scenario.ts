@@ -16,6 +16,7 @@ import type { PlanRunResult } from './simulate-run.js';
 import { PooledLatencies } from './pooled-latency.js';
 import { isCompact, ShapeBook, type CompactFigures, type CompactRun } from './compact-run.js';
 import { RunTable } from './run-table.js';
+import { SentIds } from './thread-inputs.js';
 import type { SerializedSeries } from '../metrics/index.js';
 
 export interface RunOptions {
@@ -208,7 +209,11 @@ export function cellRunner(threads: number): CellRunner {
   // not grow with the number of runs.
   const gate = new Gate(2 * threads);
   const shapes = new ShapeBook();
-  const onWorker = async (task: CellTask): Promise<PlanRunResult | CompactRun> => (await (await started()).run(task).catch(fromWorker)) as PlanRunResult | CompactRun;
+  const sent = new SentIds();
+  const onWorker = async (task: CellTask): Promise<PlanRunResult | CompactRun> => {
+    const numbered: CellTask = { ...task, inputs: { scenario: sent.of(task.scenario), costs: sent.of(task.costs) } };
+    return (await (await started()).run(numbered).catch(fromWorker)) as PlanRunResult | CompactRun;
+  };
   return {
     threads,
     admit: () => gate.enter(),
