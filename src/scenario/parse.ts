@@ -222,8 +222,9 @@ export function applyOverride(raw: unknown, override: string): void {
   node[last] = value;
 }
 
-/** Every field name the grammar knows, for did-you-mean on unknown fields. */
-const KNOWN_FIELDS = [...collectFieldNames(scenarioSchema)].sort();
+/** Every field name the grammar knows, for did-you-mean on unknown fields (gathered on the first unknown one, not at start-up). */
+let knownFields: readonly string[] | undefined;
+const allFieldNames = (): readonly string[] => (knownFields ??= [...collectFieldNames(scenarioSchema)].sort());
 
 function toProblems(issue: z.core.$ZodIssue): FieldProblem[] {
   const path = issue.path.map(String).join('.');
@@ -232,7 +233,7 @@ function toProblems(issue: z.core.$ZodIssue): FieldProblem[] {
     case 'unrecognized_keys': {
       const input = (issue.input ?? {}) as Record<string, unknown>;
       return issue.keys.map((key) => {
-        const guess = closest(key, KNOWN_FIELDS);
+        const guess = closest(key, allFieldNames());
         return {
           path: at(key),
           value: input[key],
