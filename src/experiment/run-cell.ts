@@ -6,7 +6,6 @@
 import type { CostBook } from '../cost/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { simulatePlanRun, type PlanRunResult } from './simulate-run.js';
-import type { InputIds } from './thread-inputs.js';
 
 /**
  * Errors lose their class when they cross the thread boundary: a worker marks bad input
@@ -21,8 +20,6 @@ export interface CellTask {
   readonly seed: number;
   /** Send back only what a compact study keeps (`CompactRun`), when the cell runs on a worker thread. */
   readonly compact?: boolean;
-  /** The sending thread's numbers for `scenario` and `costs`, so a worker rebuilds each once (thread-inputs.ts). */
-  readonly inputs?: InputIds;
 }
 
 export function cellTask(scenario: Scenario, costs: CostBook, planIndex: number, seed: number): CellTask {

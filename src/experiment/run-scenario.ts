@@ -16,7 +16,8 @@ import type { PlanRunResult } from './simulate-run.js';
 import { PooledLatencies } from './pooled-latency.js';
 import { isCompact, ShapeBook, type CompactFigures, type CompactRun } from './compact-run.js';
 import { RunTable } from './run-table.js';
-import { SentIds } from './thread-inputs.js';
+import { InputSender, type WireTask } from './thread-inputs.js';
+import { CellBatches, type BatchResult } from './cell-batches.js';
 import type { SerializedSeries } from '../metrics/index.js';
 
 export interface RunOptions {
@@ -155,7 +156,16 @@ class Gate {
   private readonly waiting: (() => void)[] = [];
   private head = 0;
 
-  constructor(private readonly slots: number) {}
+  constructor(private slots: number) {}
+
+  /** Raises the number of holders allowed at a time to `slots` (never lowers it). */
+  widen(slots: number): void {
+    while (this.slots < slots) {
+      this.slots++;
+      this.held++;
+      this.leave();
+    }
+  }
 
   async enter(): Promise<() => void> {
     if (this.held < this.slots) this.held++;
@@ -204,25 +214,25 @@ export function cellRunner(threads: number): CellRunner {
   let pool: Promise<Tinypool> | undefined;
   const started = () =>
     (pool ??= import('tinypool').then(({ Tinypool }) => new Tinypool({ filename: WORKER_FILE.href, minThreads: 1, maxThreads: threads, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } })));
-  // The pool holds two cells a thread (one running, one ready) instead of every cell of a
-  // study at once: what waits to start is a loop, not a promise per cell, and memory does
+  // The pool holds two batches a thread (one running, one ready) instead of every cell of
+  // a study at once: what waits to start is a loop, not a promise per cell, and memory does
   // not grow with the number of runs.
   const gate = new Gate(2 * threads);
   const shapes = new ShapeBook();
-  const sent = new SentIds();
-  const onWorker = async (task: CellTask): Promise<PlanRunResult | CompactRun> => {
-    const numbered: CellTask = { ...task, inputs: { scenario: sent.of(task.scenario), costs: sent.of(task.costs) } };
-    return (await (await started()).run(numbered).catch(fromWorker)) as PlanRunResult | CompactRun;
-  };
+  const sender = new InputSender();
+  const batches = new CellBatches<WireTask, PlanRunResult | CompactFigures>(
+    async (tasks) => {
+      const { results, seconds } = (await (await started()).run(tasks).catch(fromWorker)) as BatchResult<PlanRunResult | CompactRun>;
+      // In order, before this thread hears from the worker again: a later run may name these paths.
+      return { results: results.map((result) => (isCompact(result) ? shapes.resolve(result) : result)), seconds };
+    },
+    (size) => gate.widen(2 * threads * size),
+  );
   return {
     threads,
     admit: () => gate.enter(),
-    run: async (task) => (await onWorker({ ...task, compact: false })) as PlanRunResult,
-    runCompact: async (task) => {
-      const result = await onWorker(task);
-      // Right away, before this thread hears from the worker again: a later run may name these paths.
-      return isCompact(result) ? shapes.resolve(result) : result;
-    },
+    run: async (task) => (await batches.run(sender.wire({ ...task, compact: false }))) as PlanRunResult,
+    runCompact: (task) => batches.run(sender.wire(task)),
     close: async () => {
       if (pool) await (await pool).destroy();
     },

@@ -1,17 +1,25 @@
 /**
- * A cell's inputs as a worker thread keeps them. Every task brings its scenario and prices
- * by structured clone, and the objects a clone makes run the simulation ~6% slower than the
- * ones the main thread parsed: their strings are not internalized (so the hot loop's
+ * A cell's inputs on their way to a worker thread, and as the worker keeps them. Objects
+ * that cross a thread boundary (by structured clone, or V8's serializer that it uses) run
+ * the simulation ~6% slower than the ones the main thread parsed: their strings are not internalized (so the hot loop's
  * comparisons of names and kinds compare characters instead of pointers), and whole numbers
  * may come back boxed as doubles. Measured (AMD EPYC, Node 20, 2026-11-24, the default
  * scenario's four plans, 80 one-day seeds, six alternating runs): 17.75 ms a cell with the
  * parsed scenario, 18.64 with a cloned one, 17.46 with the clone rebuilt here.
  *
- * So a worker rebuilds each scenario and price book once (`rebuiltHere`) and keeps the
- * copy under the number the main thread gave the original (`SentIds`): later cells of
- * the same inputs use the copy.
+ * So the main thread serializes each scenario and price book once and numbers it
+ * (`InputSender`), and a worker reads and rebuilds each number once (`ThreadInputs`,
+ * `rebuiltHere`): later cells of the same inputs use its copy.
  */
+import { createRequire } from 'node:module';
 import type { CellTask } from './run-cell.js';
+
+/**
+ * Node's v8 module loaded when the first input is sent or read, not with this module:
+ * loading it is ~2 ms of start-up, and a run on one thread never needs it (issue 17).
+ */
+const require = createRequire(import.meta.url);
+const v8 = (): typeof import('node:v8') => require('node:v8') as typeof import('node:v8');
 
 /** The largest whole number V8 keeps unboxed (a 31-bit small integer) on every platform. */
 const SMALL_INTEGER_MAX = 2 ** 30 - 1;
@@ -52,43 +60,59 @@ function internalized(text: string): string {
   return Object.keys({ [text]: 0 })[0]!;
 }
 
-/** Numbers for the objects a thread sends, so a receiver can tell one it has seen. */
-export class SentIds {
-  private readonly ids = new WeakMap<object, number>();
-  private next = 1;
-
-  of(value: object): number {
-    let id = this.ids.get(value);
-    if (id === undefined) this.ids.set(value, (id = this.next++));
-    return id;
-  }
+/** An input as it travels to a worker: its number on the sending thread, and its serialized bytes. */
+export interface SentInput {
+  readonly id: number;
+  readonly bytes: Uint8Array;
 }
 
-/** Which scenario and price book a task carries, by the sending thread's numbers. */
-export interface InputIds {
-  readonly scenario: number;
-  readonly costs: number;
+/** A cell as the main thread sends it to a worker: its scenario and prices as `SentInput`s. */
+export interface WireTask {
+  readonly scenario: SentInput;
+  readonly costs: SentInput;
+  readonly planIndex: number;
+  readonly seed: number;
+  readonly compact?: boolean;
+}
+
+/**
+ * The sending side: each scenario and price book is numbered and serialized once (V8's
+ * serializer, the format structured cloning uses), so a task carries a few kilobytes of
+ * bytes instead of an object graph for the main thread to walk and clone again each cell.
+ */
+export class InputSender {
+  private readonly sent = new WeakMap<object, SentInput>();
+  private next = 1;
+
+  wire(task: CellTask): WireTask {
+    return { scenario: this.input(task.scenario), costs: this.input(task.costs), planIndex: task.planIndex, seed: task.seed, ...(task.compact !== undefined ? { compact: task.compact } : {}) };
+  }
+
+  private input(value: object): SentInput {
+    let input = this.sent.get(value);
+    if (input === undefined) this.sent.set(value, (input = { id: this.next++, bytes: new Uint8Array(v8().serialize(value)) }));
+    return input;
+  }
 }
 
 /** How many rebuilt inputs a worker keeps: a sweep's neighbouring points meet at its boundaries. */
 const KEPT = 8;
 
-/** A worker's rebuilt copies of the inputs it has been sent, the most recent few. */
+/** The receiving side: a worker's rebuilt copies of the inputs it has been sent, the most recent few. */
 export class ThreadInputs {
   private readonly kept = new Map<number, unknown>();
 
-  /** `task` with its scenario and prices replaced by this thread's copies (made on first sight), when it numbers them. */
-  local(task: CellTask): CellTask {
-    const ids = task.inputs;
-    if (ids === undefined) return task;
-    return { ...task, scenario: this.copy(ids.scenario, task.scenario), costs: this.copy(ids.costs, task.costs) };
+  /** The cell `task` names, on this thread's copies of its scenario and prices (read and rebuilt on first sight). */
+  local(task: WireTask): CellTask {
+    const cell: CellTask = { scenario: this.copy(task.scenario), costs: this.copy(task.costs), planIndex: task.planIndex, seed: task.seed };
+    return task.compact !== undefined ? { ...cell, compact: task.compact } : cell;
   }
 
-  private copy<T>(id: number, sent: T): T {
-    let copy = this.kept.get(id) as T | undefined;
+  private copy<T>(input: SentInput): T {
+    let copy = this.kept.get(input.id) as T | undefined;
     if (copy === undefined) {
-      copy = rebuiltHere(sent);
-      this.kept.set(id, copy);
+      copy = rebuiltHere(v8().deserialize(input.bytes) as T);
+      this.kept.set(input.id, copy);
       if (this.kept.size > KEPT) this.kept.delete(this.kept.keys().next().value!);
     }
     return copy;

@@ -1,7 +1,7 @@
 /**
- * Worker-thread entry for tinypool: runs one (plan, seed) cell on this thread's copy of its
- * inputs (rebuilt once per scenario: thread-inputs.ts), and sends it back whole or compact
- * (`task.compact`). Errors lose their class when they cross the thread boundary,
+ * Worker-thread entry for tinypool: runs a batch of (plan, seed) cells on this thread's
+ * copies of their inputs (read and rebuilt once per scenario: thread-inputs.ts), and sends
+ * each back whole or compact (`task.compact`). Errors lose their class when they cross the thread boundary,
  * so bad input (a malformed trace row, a scenario a draw made invalid) is marked in the
  * message for the main thread to recognize.
  */
@@ -9,14 +9,22 @@ import { threadId } from 'node:worker_threads';
 import { DrawError } from '../random/index.js';
 import { InputError } from '../scenario/index.js';
 import { TraceError } from '../workload/index.js';
-import { INPUT_ERROR_MARK, runCell, type CellTask } from './run-cell.js';
+import { INPUT_ERROR_MARK, runCell } from './run-cell.js';
 import { compactRun, type CompactRun } from './compact-run.js';
 import type { PlanRunResult } from './simulate-run.js';
-import { ThreadInputs } from './thread-inputs.js';
+import { ThreadInputs, type WireTask } from './thread-inputs.js';
+import type { BatchResult } from './cell-batches.js';
 
 const inputs = new ThreadInputs();
 
-export default function (task: CellTask): PlanRunResult | CompactRun {
+/** Runs a batch of cells in order (cell-batches.ts), timing them so the main thread can size the next batches. */
+export default function (batch: readonly WireTask[]): BatchResult<PlanRunResult | CompactRun> {
+  const start = performance.now();
+  const results = batch.map(runOne);
+  return { results, seconds: (performance.now() - start) / 1000 };
+}
+
+function runOne(task: WireTask): PlanRunResult | CompactRun {
   try {
     const result = runCell(inputs.local(task));
     return task.compact ? compactRun(result, threadId) : result;

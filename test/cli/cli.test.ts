@@ -141,6 +141,17 @@ describe('the built executable', () => {
     expect(Object.keys(JSON.parse(one.stdout).plans[0].uncertain)).toEqual(['workload.arrivals.rate']);
   });
 
+  test.runIf(existsSync(main))('1 or 2 worker threads give byte-identical --json when short cells go out in batches', () => {
+    // Cells of a fraction of a millisecond: the workers take them many to a message (cell-batches.ts).
+    const file = tempFile('short.yaml', SMALL_SCENARIO.replace('horizon: 30m', 'horizon: 20s').replace('warmup: 1m', 'warmup: 0'));
+    const run = (workers: string) => spawnSync(process.execPath, [main, 'run', file, '--json', '--seeds', '600', '--workers', workers], { encoding: 'utf8' });
+    const one = run('1');
+    const two = run('2');
+    expect(one.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(JSON.parse(two.stdout).plans[0].runs).toBe(600);
+  });
+
   test.runIf(existsSync(main))('exits 2 on bad input and 0 on --version, as a real process', () => {
     const bad = spawnSync(process.execPath, [main, 'run', tempFile('b.yaml', 'name: [')], { encoding: 'utf8' });
     expect(bad.status).toBe(2);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rebuiltHere, SentIds, ThreadInputs } from '../../src/experiment/thread-inputs.js';
+import { InputSender, rebuiltHere, ThreadInputs } from '../../src/experiment/thread-inputs.js';
 import { cellTask } from '../../src/experiment/run-cell.js';
 import type { CostBook } from '../../src/cost/index.js';
 import type { Scenario } from '../../src/scenario/index.js';
@@ -54,46 +54,48 @@ describe('rebuiltHere', () => {
   });
 });
 
-describe('ThreadInputs', () => {
-  const scenario = (name: string) => ({ name, plans: [{ name: 'p' }] }) as unknown as Scenario;
+describe('InputSender and ThreadInputs', () => {
+  const scenario = (name: string) => ({ name, plans: [{ name: 'p', weights: [1, 0.5, -0] }] }) as unknown as Scenario;
   const costs = (usd: number) => ({ gpuHourly: { a: usd } }) as unknown as CostBook;
 
-  it('rebuilds a numbered scenario and price book once, and uses the copy for later cells', () => {
+  it('bring a cell to a worker whole: its scenario, prices, plan, seed and compactness', () => {
+    const task = { ...cellTask(scenario('s'), costs(1), 2, 7), compact: true };
+    const cell = new ThreadInputs().local(new InputSender().wire(task));
+    expect(cell).toStrictEqual(task);
+    expect(Object.is((cell.scenario.plans[0] as unknown as { weights: number[] }).weights[2], -0)).toBe(true);
+    expect('compact' in new ThreadInputs().local(new InputSender().wire(cellTask(scenario('s'), costs(1), 0, 1)))).toBe(false);
+  });
+
+  it('serialize each input once, and a worker reads and rebuilds it once, for every cell of the same inputs', () => {
+    const sender = new InputSender();
     const inputs = new ThreadInputs();
-    const first = inputs.local({ ...cellTask(scenario('s'), costs(1), 0, 1), inputs: { scenario: 1, costs: 2 } });
-    const again = inputs.local({ ...cellTask(scenario('s'), costs(1), 1, 2), inputs: { scenario: 1, costs: 2 } });
-    expect(first.scenario).toStrictEqual(scenario('s'));
+    const s = scenario('s');
+    const c = costs(1);
+    const first = sender.wire(cellTask(s, c, 0, 1));
+    const again = sender.wire(cellTask(s, c, 1, 2));
     expect(again.scenario).toBe(first.scenario);
     expect(again.costs).toBe(first.costs);
-    expect([again.planIndex, again.seed]).toEqual([1, 2]);
-    const other = inputs.local({ ...cellTask(scenario('t'), costs(3), 0, 1), inputs: { scenario: 3, costs: 4 } });
-    expect(other.scenario.name).toBe('t');
-    expect(other.costs).toStrictEqual(costs(3));
+    const one = inputs.local(first);
+    const two = inputs.local(structuredClone(again));
+    expect(two.scenario).toBe(one.scenario);
+    expect(two.costs).toBe(one.costs);
+    expect([two.planIndex, two.seed]).toEqual([1, 2]);
+    // Another scenario object is another input, even with the same content.
+    const other = sender.wire(cellTask(scenario('s'), c, 0, 1));
+    expect(other.scenario.id).not.toBe(first.scenario.id);
+    expect(inputs.local(other).scenario).not.toBe(one.scenario);
   });
 
-  it('leaves a task without numbers as it came', () => {
-    const task = cellTask(scenario('s'), costs(1), 0, 1);
-    expect(new ThreadInputs().local(task)).toBe(task);
-  });
-
-  it('forgets the oldest copies past a few, and rebuilds one asked for again', () => {
+  it('keep the most recent few copies, and rebuild one asked for again', () => {
+    const sender = new InputSender();
     const inputs = new ThreadInputs();
-    const at = (id: number) => inputs.local({ ...cellTask(scenario(`s${id}`), costs(id), 0, 1), inputs: { scenario: id, costs: 1000 } }).scenario;
-    const kept = at(1);
-    for (let id = 2; id <= 20; id++) at(id);
-    const rebuilt = at(1);
+    const c = costs(1);
+    const tasks = Array.from({ length: 20 }, (_, i) => sender.wire(cellTask(scenario(`s${i}`), c, 0, 1)));
+    const kept = inputs.local(tasks[0]!).scenario;
+    for (const task of tasks) expect(inputs.local(task).scenario.name).toBe(inputs.local(task).scenario.name);
+    expect(inputs.local(tasks[19]!).scenario).toBe(inputs.local(tasks[19]!).scenario);
+    const rebuilt = inputs.local(tasks[0]!).scenario;
     expect(rebuilt).not.toBe(kept);
     expect(rebuilt).toStrictEqual(kept);
-    expect(at(20)).toBe(at(20));
-  });
-});
-
-describe('SentIds', () => {
-  it('numbers each object once, and different objects apart', () => {
-    const ids = new SentIds();
-    const a = {};
-    const b = {};
-    expect(ids.of(a)).toBe(ids.of(a));
-    expect(ids.of(b)).not.toBe(ids.of(a));
   });
 });
