@@ -1,9 +1,9 @@
 /**
  * A cell's inputs on their way to a worker thread, and as the worker keeps them. Objects
- * that cross a thread boundary (by structured clone, or V8's serializer that it uses) run
- * the simulation ~6% slower than the ones the main thread parsed: their strings are not internalized (so the hot loop's
- * comparisons of names and kinds compare characters instead of pointers), and whole numbers
- * may come back boxed as doubles. Measured (AMD EPYC, Node 20, 2026-11-24, the default
+ * that cross a thread boundary (by structured clone, or the V8 serializer it uses) run the
+ * simulation ~6% slower than the ones the main thread parsed: their strings are not
+ * internalized (so the hot loop's comparisons of names and kinds compare characters
+ * instead of pointers), and whole numbers may come back boxed as doubles. Measured (AMD EPYC, Node 20, 2026-11-24, the default
  * scenario's four plans, 80 one-day seeds, six alternating runs): 17.75 ms a cell with the
  * parsed scenario, 18.64 with a cloned one, 17.46 with the clone rebuilt here.
  *

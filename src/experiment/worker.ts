@@ -1,9 +1,9 @@
 /**
  * Worker-thread entry for tinypool: runs a batch of (plan, seed) cells on this thread's
  * copies of their inputs (read and rebuilt once per scenario: thread-inputs.ts), and sends
- * each back whole or compact (`task.compact`). Errors lose their class when they cross the thread boundary,
- * so bad input (a malformed trace row, a scenario a draw made invalid) is marked in the
- * message for the main thread to recognize.
+ * each back whole or compact (`task.compact`). Errors lose their class when they cross
+ * the thread boundary, so bad input (a malformed trace row, a scenario a draw made
+ * invalid) is marked in the message for the main thread to recognize.
  */
 import { threadId } from 'node:worker_threads';
 import { DrawError } from '../random/index.js';
