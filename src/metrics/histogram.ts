@@ -211,10 +211,26 @@ export interface SerializedHistogram {
   buckets: [number, number][];
 }
 
-/** Appends a serialized histogram to `out` as count, sum, min, max, the number of buckets, then each bucket's index and count. */
-export function packHistogram(h: SerializedHistogram, out: number[]): void {
-  out.push(h.count, h.sum, h.min, h.max, h.buckets.length);
-  for (const [i, n] of h.buckets) out.push(i, n);
+/** How many numbers `packHistogram` writes for `h`. */
+export function packedLength(h: SerializedHistogram): number {
+  return 5 + 2 * h.buckets.length;
+}
+
+/**
+ * Writes a serialized histogram into `out` from `at` as count, sum, min, max, the number of
+ * buckets, then each bucket's index and count; returns where the next one starts.
+ */
+export function packHistogram(h: SerializedHistogram, out: Float64Array, at: number): number {
+  out[at++] = h.count;
+  out[at++] = h.sum;
+  out[at++] = h.min;
+  out[at++] = h.max;
+  out[at++] = h.buckets.length;
+  for (const [i, n] of h.buckets) {
+    out[at++] = i;
+    out[at++] = n;
+  }
+  return at;
 }
 
 /** The value a bucket stands for: 0 for the underflow bucket, else its geometric midpoint. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import fc from 'fast-check';
-import { acrossRuns, BUCKETS, bucketByLog, GROWTH, LogHistogram, MIN_VALUE, packHistogram, TimeWeightedLevel } from '../../src/metrics/index.js';
+import { acrossRuns, BUCKETS, bucketByLog, GROWTH, LogHistogram, MIN_VALUE, packedLength, packHistogram, TimeWeightedLevel } from '../../src/metrics/index.js';
 import { makeSampler, openStream } from '../../src/random/index.js';
 import { quantileOf } from '../support/stats.js';
 
@@ -139,9 +139,10 @@ describe('a histogram packed in numbers (what a worker thread sends)', () => {
           for (const v of values) h.record(v);
           return h.toJSON();
         });
-        const out: number[] = [];
-        for (const part of parts) packHistogram(part, out);
-        const packed = Float64Array.from(out);
+        const packed = new Float64Array(parts.reduce((n, part) => n + packedLength(part), 0));
+        let end = 0;
+        for (const part of parts) end = packHistogram(part, packed, end);
+        expect(end).toBe(packed.length);
         const fromSerialized = parts.map(() => new LogHistogram());
         const fromPacked = parts.map(() => new LogHistogram());
         let at = 0;
