@@ -44,9 +44,10 @@ function rebuild(value: unknown): unknown {
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const field = rebuild((value as Record<string, unknown>)[key]);
-    // (Assigning to "__proto__" would set the prototype rather than make a field.)
+    // (Assigning to "__proto__" would set the prototype rather than make a field. A key
+    // needs no `internalized`: V8 internalizes a property name when it is stored.)
     if (key === '__proto__') Object.defineProperty(copy, key, { value: field, writable: true, enumerable: true, configurable: true });
-    else copy[internalized(key)] = field;
+    else copy[key] = field;
   }
   return copy;
 }
