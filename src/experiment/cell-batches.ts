@@ -14,10 +14,36 @@ export const BATCH_SECONDS = 0.005;
 /** Most cells a batch holds. */
 export const MAX_BATCH = 64;
 
-/** What a worker sends back for a batch: each cell's result in order, and the seconds it spent on them. */
+/** A cell of a batch that failed: its place in the batch, and why. */
+export interface CellFailure {
+  readonly at: number;
+  readonly error: unknown;
+}
+
+/**
+ * What a worker sends back for a batch: each cell's result in order (`null` where the cell
+ * failed), the cells that failed, and the seconds it spent on them all. A cell that fails
+ * does not take the batch's other cells with it: what they computed is kept.
+ */
 export interface BatchResult<R> {
-  readonly results: readonly R[];
+  readonly results: readonly (R | null)[];
+  readonly failures: readonly CellFailure[];
   readonly seconds: number;
+}
+
+/** Runs each of a batch's cells with `run`, a failure kept beside the others' results. */
+export function runBatch<T, R>(tasks: readonly T[], run: (task: T) => R, errorToSend: (error: unknown) => unknown): BatchResult<R> {
+  const start = performance.now();
+  const failures: CellFailure[] = [];
+  const results = tasks.map((task, at) => {
+    try {
+      return run(task);
+    } catch (error) {
+      failures.push({ at, error: errorToSend(error) });
+      return null;
+    }
+  });
+  return { results, failures, seconds: (performance.now() - start) / 1000 };
 }
 
 /** The size of a batch that holds about `BATCH_SECONDS` of cells taking `secondsPerCell` each. */
@@ -72,11 +98,13 @@ export class CellBatches<T, R> {
     const batch = this.waiting;
     this.waiting = [];
     this.send(batch.map((w) => w.task)).then(
-      ({ results, seconds }) => {
+      ({ results, failures, seconds }) => {
         this.learn(seconds / batch.length);
+        const failed = new Map(failures.map((f) => [f.at, f.error]));
         // In order: a caller may rely on results arriving as the worker made them.
-        batch.forEach((w, i) => w.resolve(results[i]!));
+        batch.forEach((w, i) => (failed.has(i) ? w.reject(failed.get(i)) : w.resolve(results[i]!)));
       },
+      // The batch as a whole failed (the worker died): no cell of it has a result.
       (error: unknown) => {
         for (const w of batch) w.reject(error);
       },

@@ -137,10 +137,9 @@ export interface CellRunner {
 }
 
 /** Gives bad input that failed in a worker its class back (see worker.ts). */
-function fromWorker(error: unknown): never {
+function fromWorker(error: unknown): unknown {
   const message = error instanceof Error ? error.message : String(error);
-  if (message.startsWith(INPUT_ERROR_MARK)) throw new InputError(message.slice(INPUT_ERROR_MARK.length));
-  throw error;
+  return message.startsWith(INPUT_ERROR_MARK) ? new InputError(message.slice(INPUT_ERROR_MARK.length)) : error;
 }
 
 /** The compiled worker entry, when capsim runs from its build (not from TypeScript sources in tests). */
@@ -222,9 +221,13 @@ export function cellRunner(threads: number): CellRunner {
   const sender = new InputSender();
   const batches = new CellBatches<WireTask, PlanRunResult | CompactFigures>(
     async (tasks) => {
-      const { results, seconds } = (await (await started()).run(tasks).catch(fromWorker)) as BatchResult<PlanRunResult | CompactRun>;
-      // In order, before this thread hears from the worker again: a later run may name these paths.
-      return { results: results.map((result) => (isCompact(result) ? shapes.resolve(result) : result)), seconds };
+      const { results, failures, seconds } = (await (await started()).run(tasks)) as BatchResult<PlanRunResult | CompactRun>;
+      return {
+        // In order, before this thread hears from the worker again: a later run may name these paths.
+        results: results.map((result) => (result !== null && isCompact(result) ? shapes.resolve(result) : result)),
+        failures: failures.map(({ at, error }) => ({ at, error: fromWorker(error) })),
+        seconds,
+      };
     },
     (size) => gate.widen(2 * threads * size),
   );

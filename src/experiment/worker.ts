@@ -13,23 +13,21 @@ import { INPUT_ERROR_MARK, runCell } from './run-cell.js';
 import { compactRun, type CompactRun } from './compact-run.js';
 import type { PlanRunResult } from './simulate-run.js';
 import { ThreadInputs, type WireTask } from './thread-inputs.js';
-import type { BatchResult } from './cell-batches.js';
+import { runBatch, type BatchResult } from './cell-batches.js';
 
 const inputs = new ThreadInputs();
 
 /** Runs a batch of cells in order (cell-batches.ts), timing them so the main thread can size the next batches. */
 export default function (batch: readonly WireTask[]): BatchResult<PlanRunResult | CompactRun> {
-  const start = performance.now();
-  const results = batch.map(runOne);
-  return { results, seconds: (performance.now() - start) / 1000 };
+  return runBatch(batch, runOne, markInputError);
 }
 
 function runOne(task: WireTask): PlanRunResult | CompactRun {
-  try {
-    const result = runCell(inputs.local(task));
-    return task.compact ? compactRun(result, threadId) : result;
-  } catch (error) {
-    if (error instanceof InputError || error instanceof TraceError || error instanceof DrawError) throw new Error(INPUT_ERROR_MARK + error.message + (error instanceof InputError ? '' : '.'));
-    throw error;
-  }
+  const result = runCell(inputs.local(task));
+  return task.compact ? compactRun(result, threadId) : result;
+}
+
+function markInputError(error: unknown): unknown {
+  if (error instanceof InputError || error instanceof TraceError || error instanceof DrawError) return new Error(INPUT_ERROR_MARK + error.message + (error instanceof InputError ? '' : '.'));
+  return error;
 }

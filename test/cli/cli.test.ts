@@ -152,6 +152,31 @@ describe('the built executable', () => {
     expect(JSON.parse(two.stdout).plans[0].runs).toBe(600);
   });
 
+  test.runIf(existsSync(main))('a cell that fails in a batch loses none of the cells before it: --out keeps every seed one thread kept', () => {
+    // Seed 26 draws a negative service mean (bad input, exit 2); the cells are short, so the
+    // workers take them many to a batch, and seed 26 is not the first of its batch.
+    const dir = mkdtempSync(join(tmpdir(), 'capsim-fail-'));
+    const file = join(dir, 's.yaml');
+    writeFileSync(
+      file,
+      'name: draws-fail\nhorizon: 60\nseeds: 300\nworkload:\n  arrivals: { process: poisson, rate: 5 }\nplans:\n  - name: one\n    backends:\n' +
+        '      - { kind: fleet, replicas: 2, service: { dist: exponential, mean: { dist: normal, mean: 0.1, sd: 0.045 } } }\n',
+    );
+    const kept = (workers: string) => {
+      const out = join(dir, `out-${workers}`);
+      const r = spawnSync(process.execPath, [main, 'run', file, '--out', out, '--workers', workers, '--quiet'], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/run with seed 26 \(drew plans\.0\.backends\.0\.service\.mean = -0\.022/);
+      return new Set(readFileSync(join(out, 'cells.jsonl'), 'utf8').trim().split('\n').map((line) => (JSON.parse(line) as { seed: number }).seed));
+    };
+    const before = Array.from({ length: 25 }, (_, i) => i + 1);
+    for (const workers of ['1', '2']) {
+      const seeds = kept(workers);
+      for (const seed of before) expect(seeds.has(seed), `seed ${seed} on ${workers} thread(s)`).toBe(true);
+      expect(seeds.has(26)).toBe(false);
+    }
+  });
+
   test.runIf(existsSync(main))('exits 2 on bad input and 0 on --version, as a real process', () => {
     const bad = spawnSync(process.execPath, [main, 'run', tempFile('b.yaml', 'name: [')], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
