@@ -13,6 +13,7 @@
 import { packLatencies } from './pooled-latency.js';
 import { flattenToLists, type ItemLabel } from './run-table.js';
 import type { PlanRunResult } from './simulate-run.js';
+import type { SerializedSeries } from '../metrics/index.js';
 
 export interface CompactRun {
   readonly kind: 'compact';
@@ -24,19 +25,21 @@ export interface CompactRun {
   readonly labels: readonly ItemLabel[];
   /** queueWait, e2e, ttft, tpot, then each class's e2e and ttft, packed by `packHistogram`. */
   readonly histograms: Float64Array;
+  /** The run's time series, when it was asked for. */
+  readonly series: SerializedSeries | undefined;
 }
 
 /** What a worker thread remembers of the path lists it has named. */
 const named = new Map<string, string>();
 
-/** A run made compact in worker thread `threadId` (which names its shapes apart from other threads'). */
-export function compactRun(run: PlanRunResult, threadId: number): CompactRun {
+/** A run made compact in worker thread `threadId` (which names its shapes apart from other threads'), with its time series or without. */
+export function compactRun(run: PlanRunResult, threadId: number, withSeries = false): CompactRun {
   const { paths, values, labels } = flattenToLists(run);
   const key = paths.join('\n');
   let shape = named.get(key);
   const fresh = shape === undefined;
   if (shape === undefined) named.set(key, (shape = `${threadId}:${named.size}`));
-  return { kind: 'compact', shape, paths: fresh ? paths : undefined, values: Float64Array.from(values), labels, histograms: packLatencies(run) };
+  return { kind: 'compact', shape, paths: fresh ? paths : undefined, values: Float64Array.from(values), labels, histograms: packLatencies(run), series: withSeries ? run.timeSeries : undefined };
 }
 
 /** A compact run with its paths (what `ShapeBook.resolve` gives). */

@@ -20,6 +20,8 @@ export interface CellTask {
   readonly seed: number;
   /** Send back only what a compact study keeps (`CompactRun`), when the cell runs on a worker thread. */
   readonly compact?: boolean;
+  /** With `compact`: the run's time series comes back too. */
+  readonly withSeries?: boolean;
 }
 
 export function cellTask(scenario: Scenario, costs: CostBook, planIndex: number, seed: number): CellTask {

@@ -62,37 +62,51 @@ export interface ScenarioRuns {
   readonly plans: readonly PlanResults[];
 }
 
+/**
+ * Up to this many seeds, a compact study's runs bring their time series back too (~12 KB a
+ * run of the default scenario), so that the representative run's need not be simulated
+ * again at the end: for the default scenario's 10 seeds that was 4 cells on top of the
+ * study's 40. Past it, the one run again per plan costs at most 1/33 of the study, and
+ * memory stays flat in the number of runs.
+ */
+export const SERIES_KEPT_UP_TO_SEEDS = 32;
+
 /** Gathers a plan's runs as they finish, in any order. */
 class PlanCollector {
   readonly table: RunTable;
   readonly pooled = new PooledLatencies();
   private readonly runs: PlanRunResult[] | undefined;
+  private readonly series: (SerializedSeries | undefined)[] | undefined;
 
   constructor(
     readonly name: string,
     readonly index: number,
     count: number,
-    keepRuns: boolean,
+    keep: 'runs' | 'series' | 'figures',
   ) {
     this.table = new RunTable(count);
-    this.runs = keepRuns ? new Array<PlanRunResult>(count) : undefined;
+    this.runs = keep === 'runs' ? new Array<PlanRunResult>(count) : undefined;
+    this.series = keep === 'series' ? new Array<SerializedSeries | undefined>(count) : undefined;
   }
 
   add(row: number, result: PlanRunResult | CompactFigures): void {
     if (isCompact(result)) {
       this.table.setFigures(row, result.paths, result.values, result.labels);
       this.pooled.addPacked(result.histograms);
+      if (this.series) this.series[row] = result.series;
       return;
     }
     this.table.set(row, result);
     this.pooled.add(result);
     if (this.runs) this.runs[row] = result;
+    if (this.series) this.series[row] = result.timeSeries;
   }
 
-  /** The plan's results, with the representative run's series from `whole` (the run again, when the runs were not kept). */
+  /** The plan's results, with the representative run's series as kept, or from `whole` (the run again). */
   async results(whole: (row: number) => Promise<PlanRunResult>): Promise<PlanResults> {
     const row = this.table.representative();
-    return this.withSeries(row === undefined ? undefined : (this.runs?.[row] ?? (await whole(row))).timeSeries);
+    if (row === undefined) return this.withSeries(undefined);
+    return this.withSeries(this.runs?.[row]?.timeSeries ?? this.series?.[row] ?? (await whole(row)).timeSeries);
   }
 
   /** Like `results`, for runs that were kept. */
@@ -210,9 +224,15 @@ export function cellRunner(threads: number): CellRunner {
     return { threads: 1, admit: () => gate.enter(), run, runCompact: run, close: async () => {} };
   }
   // tinypool is loaded with the first cell, so commands that run nothing do not pay for it.
+  // Every thread lives as long as the pool: tinypool ends a thread above minThreads as soon
+  // as it is idle, and a thread started again compiles the simulator again. The runs of a
+  // study's representative seeds, given out after the others, went to a new cold thread
+  // that took 400–540 ms for a cell a warm one runs in 130 (the default scenario).
   let pool: Promise<Tinypool> | undefined;
   const started = () =>
-    (pool ??= import('tinypool').then(({ Tinypool }) => new Tinypool({ filename: WORKER_FILE.href, minThreads: 1, maxThreads: threads, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } })));
+    (pool ??= import('tinypool').then(
+      ({ Tinypool }) => new Tinypool({ filename: WORKER_FILE.href, minThreads: threads, maxThreads: threads, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } }),
+    ));
   // The pool holds two batches a thread (one running, one ready) instead of every cell of
   // a study at once: what waits to start is a loop, not a promise per cell, and memory does
   // not grow with the number of runs.
@@ -257,7 +277,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Scena
   const { costs, seeds, plans } = planRuns(scenario, options);
   const total = seeds.length * plans.length;
   let done = 0;
-  const collected = plans.map((plan) => new PlanCollector(plan.name, plan.index, seeds.length, true));
+  const collected = plans.map((plan) => new PlanCollector(plan.name, plan.index, seeds.length, 'runs'));
   for (const plan of collected) {
     seeds.forEach((seed, row) => {
       const before = options.done?.(plan.name, seed);
@@ -279,7 +299,9 @@ export async function runScenarioOn(runner: CellRunner, scenario: Scenario, opti
   const { costs, seeds, plans } = planRuns(scenario, options);
   const total = seeds.length * plans.length;
   let done = 0;
-  const collected = plans.map((plan) => new PlanCollector(plan.name, plan.index, seeds.length, !options.compact));
+  // A compact study with few seeds keeps its runs' series.
+  const keepSeries = options.compact === true && seeds.length <= SERIES_KEPT_UP_TO_SEEDS;
+  const collected = plans.map((plan) => new PlanCollector(plan.name, plan.index, seeds.length, !options.compact ? 'runs' : keepSeries ? 'series' : 'figures'));
   const running = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   try {
@@ -297,7 +319,7 @@ export async function runScenarioOn(runner: CellRunner, scenario: Scenario, opti
         // (the first seed's) to name the plan's parts.
         const compact = options.compact === true && !options.onCell && row > 0;
         const cell = runner
-          .runCompact({ ...cellTask(scenario, costs, plan.index, seed), compact })
+          .runCompact({ ...cellTask(scenario, costs, plan.index, seed), compact, withSeries: keepSeries })
           .then((result) => {
             // (A cell comes back compact only when there is no `onCell` to give it to.)
             if (!isCompact(result)) options.onCell?.(plan.name, result);

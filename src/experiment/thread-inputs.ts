@@ -74,6 +74,7 @@ export interface WireTask {
   readonly planIndex: number;
   readonly seed: number;
   readonly compact?: boolean;
+  readonly withSeries?: boolean;
 }
 
 /**
@@ -85,8 +86,8 @@ export class InputSender {
   private readonly sent = new WeakMap<object, SentInput>();
   private next = 1;
 
-  wire(task: CellTask): WireTask {
-    return { scenario: this.input(task.scenario), costs: this.input(task.costs), planIndex: task.planIndex, seed: task.seed, ...(task.compact !== undefined ? { compact: task.compact } : {}) };
+  wire({ scenario, costs, ...rest }: CellTask): WireTask {
+    return { scenario: this.input(scenario), costs: this.input(costs), ...rest };
   }
 
   private input(value: object): SentInput {
@@ -104,9 +105,8 @@ export class ThreadInputs {
   private readonly kept = new Map<number, unknown>();
 
   /** The cell `task` names, on this thread's copies of its scenario and prices (read and rebuilt on first sight). */
-  local(task: WireTask): CellTask {
-    const cell: CellTask = { scenario: this.copy(task.scenario), costs: this.copy(task.costs), planIndex: task.planIndex, seed: task.seed };
-    return task.compact !== undefined ? { ...cell, compact: task.compact } : cell;
+  local({ scenario, costs, ...rest }: WireTask): CellTask {
+    return { scenario: this.copy(scenario), costs: this.copy(costs), ...rest };
   }
 
   private copy<T>(input: SentInput): T {

@@ -24,7 +24,7 @@ export default function (batch: readonly WireTask[]): BatchResult<PlanRunResult 
 
 function runOne(task: WireTask): PlanRunResult | CompactRun {
   const result = runCell(inputs.local(task));
-  return task.compact ? compactRun(result, threadId) : result;
+  return task.compact ? compactRun(result, threadId, task.withSeries) : result;
 }
 
 function markInputError(error: unknown): unknown {

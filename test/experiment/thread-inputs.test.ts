@@ -58,8 +58,8 @@ describe('InputSender and ThreadInputs', () => {
   const scenario = (name: string) => ({ name, plans: [{ name: 'p', weights: [1, 0.5, -0] }] }) as unknown as Scenario;
   const costs = (usd: number) => ({ gpuHourly: { a: usd } }) as unknown as CostBook;
 
-  it('bring a cell to a worker whole: its scenario, prices, plan, seed and compactness', () => {
-    const task = { ...cellTask(scenario('s'), costs(1), 2, 7), compact: true };
+  it('bring a cell to a worker whole: its scenario, prices, plan, seed, compactness and series wanted', () => {
+    const task = { ...cellTask(scenario('s'), costs(1), 2, 7), compact: true, withSeries: true };
     const cell = new ThreadInputs().local(new InputSender().wire(task));
     expect(cell).toStrictEqual(task);
     expect(Object.is((cell.scenario.plans[0] as unknown as { weights: number[] }).weights[2], -0)).toBe(true);
