@@ -227,7 +227,7 @@ export function cellRunner(threads: number): CellRunner {
   // Every thread lives as long as the pool: tinypool ends a thread above minThreads as soon
   // as it is idle, and a thread started again compiles the simulator again. The runs of a
   // study's representative seeds, given out after the others, went to a new cold thread
-  // that took 400–540 ms for a cell a warm one runs in 130 (the default scenario).
+  // that took 290–540 ms for a cell a warm one runs in 130 (the default scenario).
   let pool: Promise<Tinypool> | undefined;
   const started = () =>
     (pool ??= import('tinypool').then(
