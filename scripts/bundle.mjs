@@ -7,6 +7,7 @@
  */
 import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -45,6 +46,24 @@ const builtinsAsRequire = {
   },
 };
 
+/**
+ * capsim's own modules have no side effects when imported (they declare; nothing runs
+ * until called, and none is imported for its effects alone), which esbuild cannot know of
+ * files without a package.json that says so. Told, it leaves out what a folder's index
+ * re-exports and the importer does not use: a worker thread's code no longer carries the
+ * scenario grammar (zod and yaml, ~470 KB) because `src/workload/` imports an error class
+ * and a constant from `src/scenario/index.ts` (issue 17: start-up).
+ */
+const ownModulesWithoutSideEffects = {
+  name: 'capsim-own-modules-without-side-effects',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, ({ path, importer, kind }) => {
+      if (kind === 'entry-point' || !/[\\/]dist[\\/]src[\\/]/.test(importer)) return undefined;
+      return { path: resolve(dirname(importer), path), sideEffects: false };
+    });
+  },
+};
+
 // Chunk names carry a hash of their content: clear the folder so old chunks do not pile up.
 rmSync('dist/cli', { recursive: true, force: true });
 
@@ -62,6 +81,6 @@ await build({
   // CommonJS packages bundled into ES modules still call require() for Node's built-ins.
   // (capsimRequire: the name builtinsAsRequire uses, which no module of capsim's redefines.)
   banner: { js: "import { createRequire as capsimCreateRequire } from 'node:module'; const capsimRequire = capsimCreateRequire(import.meta.url); const require = capsimRequire;" },
-  plugins: [yamlAsModules, builtinsAsRequire],
+  plugins: [yamlAsModules, builtinsAsRequire, ownModulesWithoutSideEffects],
   logLevel: 'warning',
 });

@@ -5,13 +5,8 @@
  */
 import type { CostBook } from '../cost/index.js';
 import type { Scenario } from '../scenario/index.js';
-import { simulatePlanRun, type PlanRunResult } from './simulate-run.js';
-
-/**
- * Errors lose their class when they cross the thread boundary: a worker marks bad input
- * with this in the message, for the main thread to recognize.
- */
-export const INPUT_ERROR_MARK = 'capsim-bad-input: ';
+import type { PlanRunResult } from './simulate-run.js';
+import { simulatePlanRun } from './plan-run.js';
 
 export interface CellTask {
   readonly scenario: Scenario;

@@ -11,12 +11,12 @@ import type { Tinypool } from 'tinypool';
 import { InputError, type Scenario } from '../scenario/index.js';
 import { assertDeployable } from './checks.js';
 import { resolveCosts, type CostBook } from '../cost/index.js';
-import { cellTask, INPUT_ERROR_MARK, runCell, type CellTask } from './run-cell.js';
+import { cellTask, runCell, type CellTask } from './run-cell.js';
 import type { PlanRunResult } from './simulate-run.js';
 import { PooledLatencies } from './pooled-latency.js';
 import { isCompact, ShapeBook, type CompactFigures, type CompactRun } from './compact-run.js';
 import { RunTable } from './run-table.js';
-import { InputSender, type WireTask } from './thread-inputs.js';
+import { INPUT_ERROR_MARK, InputSender, type WireTask } from './thread-inputs.js';
 import { CellBatches, type BatchResult } from './cell-batches.js';
 import type { SerializedSeries } from '../metrics/index.js';
 

@@ -12,7 +12,7 @@ import { billRun, classCosts, commitmentOwed, resolveCosts, spendPerHour, totalF
 import { InvariantError, Simulation } from '../engine/index.js';
 import { monthsOf, monthSeconds, RunRecorder, type FailureCounts, type Months, type SerializedHistogram, type SerializedSeries } from '../metrics/index.js';
 import { PlanRuntime, type BackendEnd } from '../plan/index.js';
-import { scenarioForRun, type Plan, type Scenario } from '../scenario/index.js';
+import type { DrawnRun, Plan, Scenario } from '../scenario/index.js';
 import { makeRequestSource, workloadClasses, type ArrivalRecord } from '../workload/index.js';
 
 /** How the requests of one class ended in a run. */
@@ -129,9 +129,13 @@ export interface PlanRunResult {
   readonly events: number;
 }
 
-export function simulatePlanRun(central: Scenario, planIndex: number, seed: number, costBook: CostBook = resolveCosts(central)): PlanRunResult {
-  // Uncertain inputs are drawn once per run (the same draw for every plan of the run).
-  const { scenario, drawn } = scenarioForRun(central, seed);
+/**
+ * One run of plan `planIndex` with seed `seed` of a scenario whose uncertain inputs are
+ * drawn already (`scenarioForRun`; plan-run.ts's `simulatePlanRun` draws them). Worker
+ * threads call this directly, so that they load the scenario grammar only for scenarios
+ * with uncertain inputs, whose draws it validates.
+ */
+export function simulateDrawnRun({ scenario, drawn }: DrawnRun, planIndex: number, seed: number, costBook: CostBook): PlanRunResult {
   const plan = scenario.plans[planIndex];
   if (!plan) throw new RangeError(`no plan ${planIndex}`);
   const costs = costBook.plans[planIndex] ?? [];

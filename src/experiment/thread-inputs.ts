@@ -67,6 +67,12 @@ export interface SentInput {
   readonly bytes: Uint8Array;
 }
 
+/**
+ * Errors lose their class when they cross the thread boundary: a worker marks bad input
+ * with this in the message, for the main thread to recognize.
+ */
+export const INPUT_ERROR_MARK = 'capsim-bad-input: ';
+
 /** A cell as the main thread sends it to a worker: its scenario and prices as `SentInput`s. */
 export interface WireTask {
   readonly scenario: SentInput;

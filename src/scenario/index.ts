@@ -4,6 +4,7 @@
  * messages that name a bad field's path, value and what was expected.
  */
 export * from './schema.js';
+export * from './defaults.js';
 export * from './parse.js';
 export * from './errors.js';
 export * from './duration.js';

@@ -10,7 +10,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { closest, InputError, ScenarioError, showValue, type FieldProblem } from './errors.js';
 import { distribution as distributionSchema, scenario as scenarioSchema, type Scenario, type ScenarioSpec } from './schema.js';
-import { drawUncertain, getPath, looksLikeDistribution, setPath, type UncertainField } from './uncertain.js';
+import { certainRun, drawUncertain, getPath, looksLikeDistribution, setPath, type DrawnRun, type UncertainField } from './uncertain.js';
 import { distributionMedian } from '../random/index.js';
 
 export interface ParseOptions {
@@ -154,9 +154,9 @@ function takesWholeNumbers(raw: unknown, path: (string | number)[]): boolean {
  * The scenario run `seed` simulates: the same one unless some inputs are uncertain, in
  * which case each is drawn for this run. Returns the values drawn (empty when none).
  */
-export function scenarioForRun(scenario: Scenario, seed: number): { scenario: Scenario; drawn: Record<string, number> } {
+export function scenarioForRun(scenario: Scenario, seed: number): DrawnRun {
   const source = scenario.context.uncertain;
-  if (!source) return { scenario, drawn: {} };
+  if (!source) return certainRun(scenario);
   const drawn = drawUncertain(source.fields, seed);
   const raw = structuredClone(source.raw);
   for (const f of source.fields) setPath(raw, f.path.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)), drawn[f.path]);

@@ -135,9 +135,6 @@ const slo = z.strictObject({
   target: z.number().gt(0).lte(1).optional(),
 });
 
-/** The attainment target a limit implies when none is given. */
-export const DEFAULT_SLO_TARGET = 0.99;
-
 /** A kind of request: its share of traffic, lengths, SLO and the labels routing uses. */
 export const requestClass = z.strictObject({
   name: z.string().min(1),

@@ -7,6 +7,7 @@
  * the run records the values it drew.
  */
 import { makeSampler, openStream, type Distribution } from '../random/index.js';
+import type { Scenario } from './schema.js';
 
 export interface UncertainField {
   /** Dotted path, as `--set` spells it. */
@@ -36,6 +37,17 @@ export function getPath(raw: unknown, path: readonly (string | number)[]): unkno
 export function setPath(raw: unknown, path: readonly (string | number)[], value: unknown): void {
   const parent = getPath(raw, path.slice(0, -1)) as Record<string | number, unknown>;
   parent[path[path.length - 1]!] = value;
+}
+
+/** The scenario one run simulates, and the values it drew for the uncertain inputs (by field path). */
+export interface DrawnRun {
+  readonly scenario: Scenario;
+  readonly drawn: Record<string, number>;
+}
+
+/** A run of a scenario without uncertain inputs: the scenario itself, nothing drawn. */
+export function certainRun(scenario: Scenario): DrawnRun {
+  return { scenario, drawn: {} };
 }
 
 /** The values run `seed` draws for the uncertain fields. */
