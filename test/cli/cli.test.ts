@@ -152,6 +152,22 @@ describe('the built executable', () => {
     expect(JSON.parse(two.stdout).plans[0].runs).toBe(600);
   });
 
+  test.runIf(existsSync(main))('a worker thread loads the simulator without the scenario grammar (zod, yaml), which it imports only for uncertain inputs', () => {
+    const dir = join(process.cwd(), 'dist', 'cli');
+    const loaded = new Set<string>();
+    const load = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      // The bundle's static imports: `} from "./chunk.js";` or `import "./chunk.js";` at a line's start.
+      for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/^(?:\} from|import) "\.\/([^"]+)";$/gm)) load(m[1]!);
+    };
+    load('worker.js');
+    const carried = [...loaded].flatMap((file) => [...readFileSync(join(dir, file), 'utf8').matchAll(/^\/\/ node_modules\/(zod|yaml)\//gm)].map((m) => m[1]));
+    expect(loaded.size).toBeGreaterThan(3);
+    expect([...new Set(carried)]).toEqual([]);
+    expect(readFileSync(join(dir, 'worker.js'), 'utf8')).toMatch(/await import\("\.\/parse-[A-Z0-9]+\.js"\)/);
+  });
+
   test.runIf(existsSync(main))('a cell that fails in a batch loses none of the cells before it: --out keeps every seed one thread kept', () => {
     // Seed 26 draws a negative service mean (bad input, exit 2); the cells are short, so the
     // workers take them many to a batch, and seed 26 is not the first of its batch.
