@@ -23,6 +23,11 @@ export function cellTask(scenario: Scenario, costs: CostBook, planIndex: number,
   return { scenario, costs, planIndex, seed };
 }
 
+/**
+ * A cell run in this thread. worker.ts runs the same (`simulateDrawnRun` of the run's draws)
+ * without `simulatePlanRun`, so that a worker loads the grammar only for uncertain inputs;
+ * the CLI tests check that 1 and 2 threads give the same bytes, uncertain inputs included.
+ */
 export function runCell(task: CellTask): PlanRunResult {
   return simulatePlanRun(task.scenario, task.planIndex, task.seed, task.costs);
 }
